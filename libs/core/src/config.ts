@@ -1,0 +1,176 @@
+import Ajv, { type ErrorObject } from 'ajv';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import schema from '../ephenv.schema.json';
+
+export const CONFIG_FILE = 'ephenv.json';
+
+export type EndpointType = 'serverless' | 'realtime';
+
+export interface ScenarioConfig {
+  executor: 'constant-arrival-rate' | 'ramping-arrival-rate' | 'constant-vus';
+  rate?: number;
+  startRate?: number;
+  timeUnit?: string;
+  duration?: string;
+  vus?: number;
+  preAllocatedVUs?: number;
+  maxVUs?: number;
+  stages?: { duration: string; target: number }[];
+  gracefulStop?: string;
+  [key: string]: unknown;
+}
+
+export type ThresholdSpec = string | { threshold: string; abortOnFail?: boolean; delayAbortEval?: string };
+
+/** ephenv.json as written by the user. */
+export interface EphenvJson {
+  name: string;
+  framework: 'sklearn';
+  endpoint: {
+    type: EndpointType;
+    instanceType?: string;
+    instanceCount?: number;
+    productionInstanceType?: string;
+    memorySizeMb?: number;
+    maxConcurrency?: number;
+    timeoutSeconds?: number;
+  };
+  preview?: { ttlHours?: number };
+  schemas: { input: string; output: string; examples: string };
+  validate?: { tolerance?: number };
+  load: { scenario: ScenarioConfig; thresholds: Record<string, ThresholdSpec[]> };
+  aws?: { region?: string; stateBucket?: string; lockTable?: string };
+}
+
+/** ephenv.json with every default applied and every path made absolute. */
+export interface ModelConfig {
+  name: string;
+  framework: 'sklearn';
+  projectRoot: string;
+  /** Absolute path of the project folder. */
+  projectDir: string;
+  endpoint: {
+    type: EndpointType;
+    instanceType: string;
+    instanceCount: number;
+    productionInstanceType: string;
+    memorySizeMb: number;
+    maxConcurrency: number;
+    timeoutSeconds: number;
+  };
+  ttlHours: number;
+  /** Largest request body the gateway accepts: SageMaker's own payload limit for the endpoint type. */
+  maxBodyBytes: number;
+  schemas: { input: string; output: string; examples: string };
+  tolerance: number;
+  load: EphenvJson['load'];
+  aws: { region?: string; stateBucket?: string; lockTable?: string };
+}
+
+export interface Example {
+  name: string;
+  file: string;
+  request: unknown;
+  response?: unknown;
+}
+
+export const PAYLOAD_LIMIT_BYTES: Record<EndpointType, number> = {
+  realtime: 6 * 1024 * 1024,
+  serverless: 4 * 1024 * 1024,
+};
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: false });
+const validateEphenvJson = ajv.compile<EphenvJson>(schema);
+
+function describe(errors: ErrorObject[]): string {
+  return errors
+    .slice(0, 10)
+    .map((e) => {
+      const at = e.instancePath || '/';
+      if (e.keyword === 'additionalProperties') return `${at}: unknown property "${(e.params as { additionalProperty: string }).additionalProperty}"`;
+      if (e.keyword === 'enum') return `${at}: ${e.message} (${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')})`;
+      return `${at}: ${e.message}`;
+    })
+    .join('\n  ');
+}
+
+/** Reads and checks `<projectRoot>/ephenv.json`; errors name the file and the JSON pointer. */
+export function loadModelConfig(workspaceRoot: string, projectRoot: string): ModelConfig {
+  const projectDir = join(workspaceRoot, projectRoot);
+  const file = join(projectDir, CONFIG_FILE);
+  if (!existsSync(file)) {
+    throw new ConfigError(`${relative(workspaceRoot, file)} not found: is ${projectRoot} a model service? Create one with "nx g @ephenv:model <name>".`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new ConfigError(`${relative(workspaceRoot, file)} is not valid JSON: ${(e as Error).message}`);
+  }
+  if (!validateEphenvJson(raw)) {
+    throw new ConfigError(`${relative(workspaceRoot, file)} does not match the ephenv.json schema:\n  ${describe(validateEphenvJson.errors ?? [])}`);
+  }
+  const c = raw;
+  const type = c.endpoint.type;
+  return {
+    name: c.name,
+    framework: c.framework,
+    projectRoot,
+    projectDir,
+    endpoint: {
+      type,
+      instanceType: c.endpoint.instanceType ?? 'ml.t2.medium',
+      instanceCount: c.endpoint.instanceCount ?? 1,
+      productionInstanceType: c.endpoint.productionInstanceType ?? 'ml.g4dn.xlarge',
+      memorySizeMb: c.endpoint.memorySizeMb ?? 2048,
+      maxConcurrency: c.endpoint.maxConcurrency ?? 5,
+      timeoutSeconds: c.endpoint.timeoutSeconds ?? 25,
+    },
+    ttlHours: c.preview?.ttlHours ?? 72,
+    maxBodyBytes: PAYLOAD_LIMIT_BYTES[type],
+    schemas: {
+      input: join(projectDir, c.schemas.input),
+      output: join(projectDir, c.schemas.output),
+      examples: join(projectDir, c.schemas.examples),
+    },
+    tolerance: c.validate?.tolerance ?? 0.001,
+    load: c.load,
+    aws: c.aws ?? {},
+  };
+}
+
+export function readJsonFile<T = unknown>(file: string): T {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch (e) {
+    throw new ConfigError(`${file} is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+/** The examples folder: one `<name>.json` per example, `{ "request": ..., "response": ... }`, sorted by name. */
+export function loadExamples(config: Pick<ModelConfig, 'schemas'>): Example[] {
+  const dir = config.schemas.examples;
+  if (!existsSync(dir)) throw new ConfigError(`examples folder ${dir} not found (ephenv.json "schemas.examples")`);
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => {
+      const file = join(dir, f);
+      const body = readJsonFile<Record<string, unknown>>(file);
+      if (body === null || typeof body !== 'object' || !('request' in body)) {
+        throw new ConfigError(`${file}: an example is {"request": ..., "response": ...}; "request" is missing`);
+      }
+      return { name: f.replace(/\.json$/, ''), file, request: body.request, response: body.response };
+    });
+}

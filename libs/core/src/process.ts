@@ -1,0 +1,127 @@
+import { spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname } from 'node:path';
+
+/** A free TCP port on loopback, chosen by the kernel. */
+export function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, host, () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The argv of a running process (Linux /proc), or undefined when it is gone or unreadable. */
+export function commandLine(pid: number): string[] | undefined {
+  try {
+    const raw = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    return raw.split('\0').filter(Boolean);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * True when `pid` is alive and still runs the command we recorded: a recycled PID belonging to
+ * someone else's process is never signalled.
+ */
+export function isOurProcess(pid: number, command: string[]): boolean {
+  if (!isAlive(pid)) return false;
+  const actual = commandLine(pid);
+  if (!actual) return process.platform !== 'linux';
+  return command.every((part, i) => actual[i] === part);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Stops a process group we started detached: SIGTERM, then SIGKILL after `graceMs`.
+ * Returns once nothing of the group is left.
+ */
+export async function stopProcess(pid: number, graceMs = 5000): Promise<'stopped' | 'killed' | 'gone'> {
+  if (!isAlive(pid)) return 'gone';
+  const signal = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(-pid, sig);
+    } catch {
+      try {
+        process.kill(pid, sig);
+      } catch {
+        /* already gone */
+      }
+    }
+  };
+  signal('SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline) {
+    if (!isAlive(pid) && !groupAlive(pid)) return 'stopped';
+    await sleep(50);
+  }
+  signal('SIGKILL');
+  while (isAlive(pid) || groupAlive(pid)) await sleep(20);
+  return 'killed';
+}
+
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface DetachedOptions {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  log: string;
+}
+
+/**
+ * Starts `argv` in its own process group, detached from ours, with stdout and stderr appended to
+ * `log`. The caller records the PID and stops it later with `stopProcess`.
+ */
+export function startDetached(argv: string[], options: DetachedOptions): { pid: number; exited: Promise<number | null> } {
+  mkdirSync(dirname(options.log), { recursive: true });
+  const fd = openSync(options.log, 'a');
+  try {
+    const child = spawn(argv[0], argv.slice(1), {
+      cwd: options.cwd,
+      env: options.env,
+      detached: true,
+      stdio: ['ignore', fd, fd],
+    });
+    if (child.pid === undefined) throw new Error(`could not start ${argv[0]}`);
+    const exited = new Promise<number | null>((resolve) => {
+      child.on('exit', (code) => resolve(code));
+      child.on('error', () => resolve(null));
+    });
+    child.unref();
+    return { pid: child.pid, exited };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The last `lines` lines of a log file, for error messages. */
+export function tail(file: string, lines = 30): string {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log output)';
+  }
+}

@@ -1,0 +1,71 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { previewsDir } from './paths';
+
+export interface ProcessRecord {
+  pid: number;
+  /** The command line the process was started with, to recognise it is still ours before signalling it. */
+  command: string[];
+  port: number;
+  log: string;
+}
+
+/** `.ephenv/previews/<project>.json`: everything needed to call, inspect and destroy one preview. */
+export interface PreviewRecord {
+  project: string;
+  provider: 'local' | 'aws';
+  url: string;
+  token: string;
+  pr: string;
+  gitSha: string;
+  startedAt: string;
+  /** local provider: the model server and the gateway. */
+  processes?: { model: ProcessRecord; gateway: ProcessRecord };
+  /** aws provider: what Terraform created. */
+  aws?: Record<string, unknown>;
+}
+
+export function recordPath(workspaceRoot: string, project: string): string {
+  return join(previewsDir(workspaceRoot), `${project}.json`);
+}
+
+export function readRecord(workspaceRoot: string, project: string): PreviewRecord | undefined {
+  const file = recordPath(workspaceRoot, project);
+  if (!existsSync(file)) return undefined;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as PreviewRecord;
+  } catch (e) {
+    throw new Error(`preview record ${file} is unreadable (${(e as Error).message}); remove it and deploy again`);
+  }
+}
+
+/** Writes the record with mode 0600 (it holds the token), atomically. */
+export function writeRecord(workspaceRoot: string, record: PreviewRecord): string {
+  const dir = previewsDir(workspaceRoot);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const file = recordPath(workspaceRoot, record.project);
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(record, null, 2) + '\n', { mode: 0o600 });
+  chmodSync(tmp, 0o600);
+  renameSync(tmp, file);
+  return file;
+}
+
+export function removeRecord(workspaceRoot: string, project: string): void {
+  rmSync(recordPath(workspaceRoot, project), { force: true });
+}
+
+export function listRecords(workspaceRoot: string): PreviewRecord[] {
+  const dir = previewsDir(workspaceRoot);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .flatMap((f) => {
+      try {
+        return [JSON.parse(readFileSync(join(dir, f), 'utf8')) as PreviewRecord];
+      } catch {
+        return [];
+      }
+    });
+}
