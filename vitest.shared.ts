@@ -19,7 +19,8 @@ export function projectTestConfig(projectDir: string, name: string) {
       include: ['src/**/*.spec.ts', 'tests/**/*.spec.ts'],
       testTimeout: 30_000,
       hookTimeout: 60_000,
-      reporters: ['default', ['json', { outputFile: join(root, 'dist', 'test-results', `${name}.json`) }]],
+      reporters: ['default', 'json'],
+      outputFile: { json: join(root, 'dist', 'test-results', `${name}.json`) },
     },
   };
 }

@@ -1,0 +1,33 @@
+# Root stack of one model's preview. The backend is configured at init time, one state per PR:
+#   terraform init -backend-config=bucket=<state bucket> -backend-config=key=<project>/pr-<n>/terraform.tfstate \
+#                  -backend-config=region=<region> -backend-config=dynamodb_table=<lock table> -backend-config=encrypt=true
+terraform {
+  backend "s3" {}
+}
+
+provider "aws" {
+  region = var.aws_region
+}
+
+module "preview" {
+  source = "../../../libs/infra/preview-stack"
+
+  project   = var.project
+  pr_number = var.pr
+  git_sha   = var.git_sha
+  ttl_hours = var.ttl_hours
+
+  image_uri       = var.image_uri
+  endpoint_type   = var.endpoint_type
+  instance_type   = var.instance_type
+  instance_count  = var.instance_count
+  memory_size_mb  = var.memory_size_mb
+  max_concurrency = var.max_concurrency
+
+  gateway_zip      = var.gateway_zip
+  token            = var.token
+  max_body_bytes   = var.max_body_bytes
+  model_timeout_ms = var.model_timeout_ms
+
+  permissions_boundary_arn = var.permissions_boundary_arn
+}

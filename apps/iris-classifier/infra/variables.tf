@@ -1,0 +1,90 @@
+variable "aws_region" {
+  description = "AWS region of the preview."
+  type        = string
+  default     = "us-east-1"
+}
+
+variable "project" {
+  description = "Model project name (the Nx project, kebab-case)."
+  type        = string
+}
+
+variable "pr" {
+  description = "Pull request number of the preview, or \"local\"."
+  type        = string
+}
+
+variable "git_sha" {
+  description = "Git commit the preview was built from."
+  type        = string
+}
+
+variable "image_uri" {
+  description = "ECR image of the model server, tagged with the git SHA."
+  type        = string
+}
+
+variable "gateway_zip" {
+  description = "Path of the bundled gateway Lambda zip."
+  type        = string
+}
+
+variable "token" {
+  description = "Bearer token of the preview (stored in SSM as a SecureString)."
+  type        = string
+  sensitive   = true
+}
+
+variable "ttl_hours" {
+  description = "Hours until the preview expires and the reaper may destroy it."
+  type        = number
+  default     = 72
+}
+
+variable "endpoint_type" {
+  description = "SageMaker endpoint type: serverless or realtime (from ephenv.json endpoint.type)."
+  type        = string
+  default     = "serverless"
+}
+
+variable "instance_type" {
+  description = "Instance type of a realtime endpoint."
+  type        = string
+  default     = "ml.t2.medium"
+}
+
+variable "instance_count" {
+  description = "Instance count of a realtime endpoint."
+  type        = number
+  default     = 1
+}
+
+variable "memory_size_mb" {
+  description = "Memory of a serverless endpoint in MB (1024 to 6144, step 1024)."
+  type        = number
+  default     = 2048
+}
+
+variable "max_concurrency" {
+  description = "Maximum concurrent invocations of a serverless endpoint."
+  type        = number
+  default     = 5
+}
+
+variable "max_body_bytes" {
+  description = "Largest request body the gateway accepts; null for the endpoint type's limit."
+  type        = number
+  default     = null
+}
+
+variable "model_timeout_ms" {
+  description = "How long the gateway waits for the model before answering 504, in milliseconds."
+  type        = number
+  default     = 25000
+}
+
+variable "permissions_boundary_arn" {
+  description = "Permissions boundary for the preview's IAM roles (bootstrap output preview_permissions_boundary_arn); null for none."
+  type        = string
+  default     = null
+}

@@ -1,0 +1,1 @@
+"""iris-classifier inference server: the SageMaker container contract (GET /ping, POST /invocations)."""

@@ -1,0 +1,57 @@
+import { parseArgs } from 'node:util';
+import { previewLogs } from '@ephenv/deploy';
+import { readRecord } from '@ephenv/core';
+import { statusCommand } from './commands/status';
+import { findWorkspaceRoot } from './workspace';
+
+const USAGE = `ephenv: preview environments per pull request for ML model services
+
+usage: ephenv <command> [options]
+
+  status                  list previews: project, provider, URL, age, health
+  token <project>         print a preview's bearer token (for scripts: curl -H "Authorization: Bearer $(npx ephenv token m)")
+  logs <project> [--lines N]  the preview's gateway and model logs
+
+Per model (Nx targets): nx run <model>:deploy-preview | validate | benchmark | destroy-preview | logs
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'status':
+        return await statusCommand(findWorkspaceRoot());
+      case 'token': {
+        const [project] = rest;
+        if (!project) throw new UsageError('ephenv token <project>');
+        const record = readRecord(findWorkspaceRoot(), project);
+        if (!record) throw new Error(`no preview of ${project}: start one with "npx nx run ${project}:deploy-preview"`);
+        process.stdout.write(`${record.token}\n`);
+        return 0;
+      }
+      case 'logs': {
+        const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { lines: { type: 'string' } } });
+        if (!positionals[0]) throw new UsageError('ephenv logs <project> [--lines N]');
+        console.log(previewLogs(findWorkspaceRoot(), positionals[0], { lines: values.lines ? Number(values.lines) : undefined }));
+        return 0;
+      }
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        console.log(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`ephenv: ${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    console.error(`ephenv: ${(e as Error).message}`);
+    return 1;
+  }
+}
+
+class UsageError extends Error {}

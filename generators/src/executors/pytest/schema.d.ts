@@ -1,0 +1,3 @@
+export interface PytestExecutorSchema {
+  args?: string[];
+}

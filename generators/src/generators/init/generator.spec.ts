@@ -1,0 +1,51 @@
+import { readJson, updateJson, type Tree } from '@nx/devkit';
+import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { initGenerator } from './generator';
+import { IGNORED } from './lib/update-gitignore';
+
+describe('init generator', () => {
+  let tree: Tree;
+  beforeEach(() => {
+    tree = createTreeWithEmptyWorkspace();
+  });
+
+  it('registers @ephenv in nx.json once, keeping other plugins', async () => {
+    updateJson(tree, 'nx.json', (json) => ({ ...json, plugins: [{ plugin: '@nx/js/typescript', options: {} }] }));
+    await initGenerator(tree, { skipFormat: true });
+    await initGenerator(tree, { skipFormat: true });
+    expect(readJson(tree, 'nx.json').plugins).toEqual([{ plugin: '@nx/js/typescript', options: {} }, '@ephenv']);
+  });
+
+  it('accepts the plugin already registered in object form', async () => {
+    updateJson(tree, 'nx.json', (json) => ({ ...json, plugins: [{ plugin: '@ephenv', options: { sharedProjects: [] } }] }));
+    await initGenerator(tree, { skipFormat: true });
+    expect(readJson(tree, 'nx.json').plugins).toEqual([{ plugin: '@ephenv', options: { sharedProjects: [] } }]);
+  });
+
+  it('adds the missing .gitignore entries after what is there', async () => {
+    tree.write('.gitignore', 'node_modules\n/dist/\n');
+    await initGenerator(tree, { skipFormat: true });
+    const lines = (tree.read('.gitignore', 'utf-8') ?? '').split('\n');
+    expect(lines.slice(0, 2)).toEqual(['node_modules', '/dist/']);
+    for (const entry of IGNORED.filter((e) => e !== 'dist/')) expect(lines).toContain(entry);
+    expect(lines).not.toContain('dist/');
+  });
+
+  it('writes the PR and reaper workflows when missing and keeps the team\'s own', async () => {
+    tree.write('.github/workflows/reaper.yml', 'name: our own reaper\n');
+    await initGenerator(tree, { skipFormat: true });
+    expect(tree.read('.github/workflows/reaper.yml', 'utf-8')).toBe('name: our own reaper\n');
+    const pr = tree.read('.github/workflows/ephemeral-env.yml', 'utf-8') ?? '';
+    expect(pr).toContain('pull_request:');
+    expect(pr).not.toContain('<%');
+  });
+
+  it('is idempotent: a second run changes nothing', async () => {
+    await initGenerator(tree, { skipFormat: true });
+    const files = ['nx.json', '.gitignore', '.github/workflows/ephemeral-env.yml', '.github/workflows/reaper.yml'];
+    const first = files.map((f) => tree.read(f, 'utf-8'));
+    await initGenerator(tree, { skipFormat: true });
+    expect(files.map((f) => tree.read(f, 'utf-8'))).toEqual(first);
+  });
+});

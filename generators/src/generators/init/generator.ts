@@ -1,0 +1,15 @@
+import { formatFiles, type Tree } from '@nx/devkit';
+import { addWorkflows } from './lib/add-workflows';
+import { registerPlugin } from './lib/register-plugin';
+import { updateGitignore } from './lib/update-gitignore';
+import type { InitGeneratorSchema } from './schema';
+
+/** Idempotent: running it again changes nothing. */
+export async function initGenerator(tree: Tree, schema: InitGeneratorSchema = {}): Promise<void> {
+  registerPlugin(tree);
+  updateGitignore(tree);
+  addWorkflows(tree);
+  if (!schema.skipFormat) await formatFiles(tree);
+}
+
+export default initGenerator;

@@ -1,0 +1,42 @@
+import type { EphenvJson } from '@ephenv/core';
+import type { NormalizedModelOptions } from './normalize-options';
+
+/** The model's ephenv.json: endpoint, contract locations, load scenario and thresholds. */
+export function createConfig(options: NormalizedModelOptions): EphenvJson & { $schema: string } {
+  return {
+    $schema: `${options.offset}libs/core/ephenv.schema.json`,
+    name: options.name,
+    framework: options.framework,
+    endpoint: {
+      type: options.endpointType,
+      instanceType: options.instanceType,
+      instanceCount: 1,
+      productionInstanceType: options.productionInstanceType,
+      memorySizeMb: 2048,
+      maxConcurrency: 5,
+      timeoutSeconds: 25,
+    },
+    preview: { ttlHours: 72 },
+    schemas: {
+      input: 'schemas/input.schema.json',
+      output: 'schemas/output.schema.json',
+      examples: 'schemas/examples',
+    },
+    validate: { tolerance: 0.001 },
+    load: {
+      scenario: {
+        executor: 'constant-arrival-rate',
+        rate: 20,
+        timeUnit: '1s',
+        duration: '15s',
+        preAllocatedVUs: 5,
+        maxVUs: 20,
+      },
+      thresholds: {
+        http_req_duration: ['p(95)<250', 'p(99)<500'],
+        http_req_failed: ['rate<0.01'],
+        checks: ['rate>0.99'],
+      },
+    },
+  };
+}

@@ -1,0 +1,9 @@
+export interface ModelGeneratorSchema {
+  name: string;
+  directory?: string;
+  endpointType?: 'serverless' | 'realtime';
+  instanceType?: string;
+  productionInstanceType?: string;
+  framework?: 'sklearn';
+  skipFormat?: boolean;
+}

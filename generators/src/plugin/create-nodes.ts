@@ -1,0 +1,78 @@
+import { createNodesFromFiles, type CreateNodes, type CreateNodesResult, type TargetConfiguration } from '@nx/devkit';
+import { basename, dirname } from 'node:path';
+
+export interface EphenvPluginOptions {
+  /** Nx projects every model depends on: a change there affects every model. */
+  sharedProjects?: string[];
+}
+
+/** Projects every model builds on: the Terraform module of its stack and the gateway in front of it. */
+export const DEFAULT_SHARED_PROJECTS = ['preview-stack', 'gateway'];
+
+const PYTHON_SOURCES = ['{projectRoot}/src/**/*', '{projectRoot}/requirements*.txt'];
+
+/** The targets every model service gets from its ephenv.json. */
+export function modelTargets(): Record<string, TargetConfiguration> {
+  return {
+    train: {
+      executor: '@ephenv:train',
+      cache: true,
+      inputs: ['{projectRoot}/train.py', '{projectRoot}/requirements*.txt', '{projectRoot}/data/**/*'],
+      outputs: ['{workspaceRoot}/dist/{projectRoot}/model'],
+      metadata: { description: 'Train the model (cached); the artifact goes to dist/{projectRoot}/model.' },
+    },
+    test: {
+      executor: '@ephenv:pytest',
+      cache: true,
+      dependsOn: ['train'],
+      inputs: [...PYTHON_SOURCES, '{projectRoot}/tests/**/*', '{projectRoot}/schemas/**/*', '{projectRoot}/train.py'],
+      outputs: ['{workspaceRoot}/dist/test-results/{projectName}.xml'],
+      metadata: { description: "pytest of the model server, in the model's virtualenv." },
+    },
+    'infra-validate': {
+      executor: '@ephenv:infra-validate',
+      cache: true,
+      inputs: ['{projectRoot}/infra/**/*.tf', '{workspaceRoot}/libs/infra/preview-stack/**/*.tf'],
+      metadata: { description: 'terraform fmt -check and terraform validate of the preview stack, offline.' },
+    },
+    'deploy-preview': {
+      executor: '@ephenv:deploy-preview',
+      cache: false,
+      dependsOn: ['train'],
+      metadata: { description: 'Start a preview: local processes by default, an AWS stack with --provider=aws. Prints the URL.' },
+    },
+    'destroy-preview': {
+      executor: '@ephenv:destroy-preview',
+      cache: false,
+      metadata: { description: 'Remove everything the preview created.' },
+    },
+    logs: {
+      executor: '@ephenv:logs',
+      cache: false,
+      metadata: { description: "The preview's gateway and model logs." },
+    },
+  };
+}
+
+function modelProject(configFile: string, options: EphenvPluginOptions | undefined): CreateNodesResult {
+  const root = dirname(configFile);
+  return {
+    projects: {
+      [root]: {
+        root,
+        name: basename(root),
+        projectType: 'application',
+        tags: ['type:model'],
+        implicitDependencies: options?.sharedProjects ?? DEFAULT_SHARED_PROJECTS,
+        targets: modelTargets(),
+      },
+    },
+  };
+}
+
+/** Every folder holding an ephenv.json is a model service with the inferred ephenv targets. */
+export const createNodes: CreateNodes<EphenvPluginOptions> = [
+  '**/ephenv.json',
+  (configFiles, options, context) =>
+    createNodesFromFiles((configFile, opts) => modelProject(configFile, opts), configFiles, options, context),
+];

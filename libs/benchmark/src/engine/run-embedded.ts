@@ -1,0 +1,369 @@
+import { performance } from 'node:perf_hooks';
+import type { Dispatcher } from 'undici';
+import { MetricRegistry, type Metric, type Tags } from '../metrics';
+import type { Progress, ProgressState } from '../progress';
+import type { ScenarioPlan } from '../scenario';
+import { arrivalSchedule } from '../schedule';
+import { evaluateThresholds, type MetricThresholds } from '../thresholds/thresholds';
+import { HttpTarget } from './http-target';
+
+export interface EmbeddedRunOptions {
+  url: string;
+  token: string;
+  /** Serialized example requests, sent round robin. */
+  bodies: Buffer[];
+  plan: ScenarioPlan;
+  /** Parsed thresholds: abortOnFail ones are evaluated during the run. */
+  thresholds: MetricThresholds[];
+  progress?: Progress;
+  /** Aborting stops the run at once, like Ctrl-C in k6; the summary still comes out. */
+  signal?: AbortSignal;
+}
+
+export interface CheckResult {
+  name: string;
+  passes: number;
+  fails: number;
+}
+
+export interface EmbeddedRunResult {
+  registry: MetricRegistry;
+  checks: CheckResult[];
+  startedAt: Date;
+  testRunDurationMs: number;
+  /** Why the run stopped before its end, if it did. */
+  aborted?: string;
+}
+
+/** Checks every iteration makes, named as in the generated load/k6.js. */
+export const CHECK_STATUS_200 = 'status is 200';
+export const CHECK_BODY_JSON = 'body is valid JSON';
+
+/** k6 evaluates thresholds every 2s during the run (metrics/engine thresholdsRate). */
+const THRESHOLDS_EVERY_MS = 2000;
+/** k6 samples the vus and vus_max gauges every second. */
+const SAMPLE_EVERY_MS = 1000;
+
+/** Runs one scenario against the preview and returns its metrics. */
+export function runEmbedded(options: EmbeddedRunOptions): Promise<EmbeddedRunResult> {
+  return new EmbeddedRun(options).start();
+}
+
+/** One request of one iteration: an undici dispatch handler that reports back to the run. */
+class Exchange implements Dispatcher.DispatchHandler {
+  status = 0;
+  headersAt = 0;
+  chunks: Buffer[] = [];
+
+  constructor(
+    private readonly run: EmbeddedRun,
+    readonly scheduledAt: number,
+    readonly startedAt: number,
+  ) {}
+
+  onRequestStart(): void {}
+
+  onResponseStart(_c: Dispatcher.DispatchController, statusCode: number): void {
+    this.status = statusCode;
+    this.headersAt = performance.now();
+  }
+
+  onResponseData(_c: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.chunks.push(chunk);
+  }
+
+  onResponseEnd(): void {
+    this.run.complete(this, false);
+  }
+
+  onResponseError(): void {
+    this.run.complete(this, true);
+  }
+}
+
+function isJson(chunks: Buffer[]): boolean {
+  if (chunks.length === 0) return false;
+  try {
+    JSON.parse((chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)).toString('utf8'));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+class EmbeddedRun {
+  private readonly registry = new MetricRegistry();
+  private readonly m: Record<
+    | 'httpReqs'
+    | 'failed'
+    | 'duration'
+    | 'waiting'
+    | 'receiving'
+    | 'iterations'
+    | 'iterationDuration'
+    | 'fromSchedule'
+    | 'dropped'
+    | 'checks'
+    | 'vus'
+    | 'vusMax'
+    | 'dataSent'
+    | 'dataReceived',
+    Metric
+  >;
+  private readonly checks = { status: { passes: 0, fails: 0 }, json: { passes: 0, fails: 0 } };
+  private readonly target: HttpTarget;
+  private readonly plan: ScenarioPlan;
+  private readonly abortThresholds: MetricThresholds[];
+  /** Tags are only built per request when some threshold needs a submetric. */
+  private readonly tagged: boolean;
+
+  private t0 = 0;
+  private startedAt = new Date();
+  private free = 0;
+  private busy = 0;
+  private allocated = 0;
+  private allocating = false;
+  private requests = 0;
+  private failures = 0;
+  private stopping = false;
+  private finished = false;
+  private aborted: string | undefined;
+  private nextAt = 0;
+  private nextArrival: () => number = () => Infinity;
+  private timers = new Set<NodeJS.Timeout>();
+  private resolve!: (r: EmbeddedRunResult) => void;
+  private reject!: (e: Error) => void;
+
+  constructor(private readonly options: EmbeddedRunOptions) {
+    this.plan = options.plan;
+    const maxVUs = this.plan.executor === 'constant-vus' ? this.plan.vus : this.plan.maxVUs;
+    this.target = new HttpTarget(options.url, options.token, options.bodies, maxVUs);
+    for (const t of options.thresholds) {
+      if (t.tags.length > 0) this.registry.addSubmetric(t.name, t.metric, t.tags);
+    }
+    const r = this.registry;
+    this.m = {
+      httpReqs: r.metric('http_reqs'),
+      failed: r.metric('http_req_failed'),
+      duration: r.metric('http_req_duration'),
+      waiting: r.metric('http_req_waiting'),
+      receiving: r.metric('http_req_receiving'),
+      iterations: r.metric('iterations'),
+      iterationDuration: r.metric('iteration_duration'),
+      fromSchedule: r.metric('iteration_latency_from_schedule'),
+      dropped: r.metric('dropped_iterations'),
+      checks: r.metric('checks'),
+      vus: r.metric('vus'),
+      vusMax: r.metric('vus_max'),
+      dataSent: r.metric('data_sent'),
+      dataReceived: r.metric('data_received'),
+    };
+    this.tagged = Object.values(this.m).some((metric) => metric.tagged);
+    this.abortThresholds = options.thresholds.filter((t) => t.thresholds.some((th) => th.abortOnFail));
+  }
+
+  start(): Promise<EmbeddedRunResult> {
+    return new Promise((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+      this.startedAt = new Date();
+      this.t0 = performance.now();
+      const { signal } = this.options;
+      if (signal?.aborted) return this.interrupt('the run was interrupted before it started');
+      signal?.addEventListener('abort', () => this.interrupt('the run was interrupted'), { once: true });
+
+      this.every(SAMPLE_EVERY_MS, () => this.sample());
+      if (this.abortThresholds.length > 0) this.every(THRESHOLDS_EVERY_MS, () => this.checkAbortThresholds());
+
+      if (this.plan.executor === 'constant-vus') {
+        this.allocated = this.plan.vus;
+        this.sample();
+        for (let i = 0; i < this.plan.vus; i++) {
+          this.busy++;
+          this.iterate(0);
+        }
+        this.after(this.plan.durationMs, () => this.stop());
+      } else {
+        this.allocated = this.plan.preAllocatedVUs;
+        this.free = this.plan.preAllocatedVUs;
+        this.sample();
+        this.nextArrival = arrivalSchedule(this.plan);
+        this.nextAt = this.nextArrival();
+        this.tick();
+      }
+    });
+  }
+
+  private elapsed(): number {
+    return performance.now() - this.t0;
+  }
+
+  private every(ms: number, fn: () => void): void {
+    const timer = setInterval(fn, ms);
+    this.timers.add(timer);
+  }
+
+  private after(ms: number, fn: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      fn();
+    }, Math.max(0, ms));
+    this.timers.add(timer);
+  }
+
+  /** Starts every iteration that is due, then sleeps until the next one is. */
+  private tick(): void {
+    if (this.stopping) return;
+    const now = this.elapsed();
+    while (this.nextAt <= now) {
+      this.arrive(this.nextAt);
+      this.nextAt = this.nextArrival();
+    }
+    if (this.nextAt === Infinity) this.after(this.plan.durationMs - now, () => this.stop());
+    else this.after(this.nextAt - now, () => this.tick());
+  }
+
+  /**
+   * An iteration is due: it starts on a free VU, or is dropped when none is free (k6
+   * dropped_iterations), and then one more VU is allocated in the background if maxVUs allows.
+   */
+  private arrive(scheduledAt: number): void {
+    if (this.free > 0) {
+      this.free--;
+      this.busy++;
+      this.iterate(scheduledAt);
+      return;
+    }
+    this.m.dropped.add(1, this.tagged ? { scenario: 'default' } : undefined);
+    if (this.plan.executor === 'constant-vus' || this.allocating || this.allocated >= this.plan.maxVUs) return;
+    this.allocating = true;
+    setImmediate(() => {
+      this.allocating = false;
+      if (this.stopping) return;
+      this.allocated++;
+      this.free++;
+      this.m.vusMax.add(this.allocated);
+    });
+  }
+
+  private iterate(scheduledAt: number): void {
+    const now = performance.now();
+    // constant-vus has no schedule: an iteration is due when its VU is free.
+    const scheduled = this.plan.executor === 'constant-vus' ? now : this.t0 + scheduledAt;
+    this.target.send(new Exchange(this, scheduled, now));
+  }
+
+  complete(ex: Exchange, networkError: boolean): void {
+    if (this.finished) return;
+    const end = performance.now();
+    const status = networkError ? 0 : ex.status;
+    // k6's default expected statuses are 200-399; anything else, or no response, is a failed request.
+    const failed = status < 200 || status >= 400;
+    const tags: Tags | undefined = this.tagged
+      ? { status: String(status), method: 'POST', name: this.target.url, url: this.target.url, expected_response: String(!failed), scenario: 'default' }
+      : undefined;
+    const m = this.m;
+    this.requests++;
+    if (failed) this.failures++;
+    m.httpReqs.add(1, tags);
+    m.failed.add(failed ? 1 : 0, tags);
+    m.duration.add(end - ex.startedAt, tags);
+    if (ex.headersAt > 0) {
+      m.waiting.add(ex.headersAt - ex.startedAt, tags);
+      m.receiving.add(end - ex.headersAt, tags);
+    }
+    this.check(this.checks.status, CHECK_STATUS_200, status === 200);
+    this.check(this.checks.json, CHECK_BODY_JSON, !networkError && isJson(ex.chunks));
+    const scenarioTags = this.tagged ? { scenario: 'default' } : undefined;
+    m.iterations.add(1, scenarioTags);
+    m.iterationDuration.add(end - ex.startedAt, scenarioTags);
+    m.fromSchedule.add(end - ex.scheduledAt, scenarioTags);
+    this.options.progress?.record(end - ex.scheduledAt);
+    this.release();
+  }
+
+  private check(counts: { passes: number; fails: number }, name: string, ok: boolean): void {
+    if (ok) counts.passes++;
+    else counts.fails++;
+    this.m.checks.add(ok ? 1 : 0, this.tagged ? { check: name, scenario: 'default' } : undefined);
+  }
+
+  private release(): void {
+    if (this.plan.executor === 'constant-vus' && !this.stopping) {
+      this.iterate(0);
+      return;
+    }
+    this.busy--;
+    this.free++;
+    if (this.stopping && this.busy === 0) this.finish();
+  }
+
+  /** The scenario's duration is over: no new iterations; running ones get gracefulStop to end. */
+  private stop(): void {
+    if (this.stopping) return;
+    this.stopping = true;
+    if (this.busy === 0) return this.finish();
+    this.after(this.plan.gracefulStopMs, () => this.finish());
+  }
+
+  private interrupt(reason: string): void {
+    if (this.finished) return;
+    this.aborted = reason;
+    this.stopping = true;
+    this.finish();
+  }
+
+  private sample(): void {
+    this.m.vus.add(this.busy);
+    this.m.vusMax.add(this.allocated);
+    this.options.progress?.update(this.progressState());
+  }
+
+  private progressState(): ProgressState {
+    const dropped = this.m.dropped.sink.type === 'counter' ? this.m.dropped.sink.value : 0;
+    return {
+      elapsedMs: this.elapsed(),
+      totalMs: this.plan.durationMs,
+      requests: this.requests,
+      failures: this.failures,
+      dropped,
+      vus: this.busy,
+      vusMax: this.allocated,
+    };
+  }
+
+  private checkAbortThresholds(): void {
+    const outcome = evaluateThresholds(this.abortThresholds, (name) => this.registry.sink(name), this.elapsed(), true);
+    if (outcome.shouldAbort) {
+      this.interrupt(`thresholds on metrics '${outcome.breached.join(', ')}' were crossed; at least one has abortOnFail enabled, stopping test prematurely`);
+    }
+  }
+
+  /** Ends the run: iterations still in flight are interrupted and not counted, as in k6. */
+  private finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    const testRunDurationMs = this.elapsed();
+    this.m.dataSent.add(this.target.bytesSent());
+    this.m.dataReceived.add(this.target.bytesReceived());
+    this.m.vus.add(this.busy);
+    this.m.vusMax.add(this.allocated);
+    this.options.progress?.finish(this.progressState());
+    const result: EmbeddedRunResult = {
+      registry: this.registry,
+      checks: [
+        { name: CHECK_STATUS_200, ...this.checks.status },
+        { name: CHECK_BODY_JSON, ...this.checks.json },
+      ],
+      startedAt: this.startedAt,
+      testRunDurationMs,
+      aborted: this.aborted,
+    };
+    this.target.destroy().then(
+      () => this.resolve(result),
+      (e: Error) => this.reject(e),
+    );
+  }
+}

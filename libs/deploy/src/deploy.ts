@@ -1,0 +1,53 @@
+import { gitSha, loadExamples, loadModelConfig, type PreviewRecord } from '@ephenv/core';
+import { resolvePr } from './pr-number';
+import { providerName } from './provider';
+import { providerFor } from './providers';
+
+export interface DeployOptions {
+  provider?: string;
+  pr?: string | number;
+  showToken?: boolean;
+}
+
+export interface ProjectRef {
+  workspaceRoot: string;
+  project: string;
+  projectRoot: string;
+}
+
+export async function deployPreview(ref: ProjectRef, options: DeployOptions = {}, report = (l: string) => console.log(l)): Promise<PreviewRecord> {
+  const started = Date.now();
+  const config = loadModelConfig(ref.workspaceRoot, ref.projectRoot);
+  const provider = providerFor(providerName(options.provider), report);
+  const record = await provider.deploy({ ...ref, config, pr: resolvePr(options.pr), gitSha: gitSha(ref.workspaceRoot) });
+  report(howToCall(record, ref, Date.now() - started, options.showToken === true));
+  return record;
+}
+
+export async function destroyPreview(ref: ProjectRef, options: Pick<DeployOptions, 'provider' | 'pr'> = {}, report = (l: string) => console.log(l)) {
+  const provider = providerFor(providerName(options.provider), report);
+  const result = await provider.destroy({ ...ref, pr: resolvePr(options.pr), gitSha: gitSha(ref.workspaceRoot) });
+  report(result.destroyed ? `ephenv: destroyed the ${provider.name} preview of ${ref.project}: ${result.message}` : `ephenv: ${result.message}; nothing to do`);
+  return result;
+}
+
+/** The URL and a ready curl line; the token is read from the record by the line, not printed. */
+function howToCall(record: PreviewRecord, ref: ProjectRef, ms: number, showToken: boolean): string {
+  const config = loadModelConfig(ref.workspaceRoot, ref.projectRoot);
+  const example = loadExamples(config)[0];
+  const body = example ? JSON.stringify(example.request) : '{}';
+  const token = showToken ? record.token : `$(npx ephenv token ${ref.project})`;
+  return [
+    ``,
+    `Preview of ${ref.project} is up (${record.provider}, PR ${record.pr}) in ${(ms / 1000).toFixed(1)} s`,
+    `  URL:   ${record.url}`,
+    `  token: ${showToken ? record.token : `in .ephenv/previews/${ref.project}.json (print it with: npx ephenv token ${ref.project})`}`,
+    ``,
+    `  curl -s ${record.url}/invocations \\`,
+    `    -H "Authorization: Bearer ${token}" \\`,
+    `    -H 'Content-Type: application/json' \\`,
+    `    -d '${body.replace(/'/g, `'\\''`)}'`,
+    ``,
+    `  logs: npx nx run ${ref.project}:logs    destroy: npx nx run ${ref.project}:destroy-preview`,
+  ].join('\n');
+}

@@ -1,0 +1,5 @@
+export interface DeployPreviewExecutorSchema {
+  provider?: 'local' | 'aws';
+  pr?: string;
+  showToken?: boolean;
+}

@@ -1,0 +1,15 @@
+import type { ExecutorContext } from '@nx/devkit';
+import { destroyPreview } from '../../deploy';
+import { projectRef } from '../project-ref';
+import type { DestroyPreviewExecutorSchema } from './schema';
+
+export default async function destroyPreviewExecutor(options: DestroyPreviewExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
+  const ref = projectRef(context);
+  try {
+    await destroyPreview(ref, options);
+    return { success: true };
+  } catch (e) {
+    console.error(`ephenv: destroy-preview of ${ref.project} failed: ${(e as Error).message}`);
+    return { success: false };
+  }
+}

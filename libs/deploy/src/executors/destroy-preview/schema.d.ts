@@ -1,0 +1,4 @@
+export interface DestroyPreviewExecutorSchema {
+  provider?: 'local' | 'aws';
+  pr?: string;
+}

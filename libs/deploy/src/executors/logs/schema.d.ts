@@ -1,0 +1,3 @@
+export interface LogsExecutorSchema {
+  lines?: number;
+}

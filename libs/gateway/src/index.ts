@@ -1,0 +1,10 @@
+export * from './http-event';
+export * from './invoker';
+export { createHandler, DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT_MS, writeJsonLine, type ErrorBody, type GatewayOptions, type RequestLogEntry } from './handler';
+export type { SchemaViolation } from './compile-schema';
+export * from './invoke-http';
+export * from './invoke-sagemaker';
+export * from './local-server';
+export * from './local-config';
+export { createLambdaGateway, type LambdaGatewayConfig, type LambdaGatewayDependencies, type ParameterReader } from './lambda';
+export * from './bundle';
