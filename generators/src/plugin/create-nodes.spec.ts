@@ -2,7 +2,7 @@ import type { CreateNodesContext } from '@nx/devkit';
 import { describe, expect, it } from 'vitest';
 import { createNodes, DEFAULT_SHARED_PROJECTS } from './create-nodes';
 
-const context: CreateNodesContext = { nxJsonConfiguration: {}, workspaceRoot: '/ws', configFiles: [] };
+const context: CreateNodesContext = { nxJsonConfiguration: {}, workspaceRoot: '/ws' };
 
 async function infer(files: string[], options?: { sharedProjects?: string[] }) {
   const [glob, fn] = createNodes;

@@ -43,6 +43,15 @@ const KEYS: Record<ScenarioPlan['executor'], readonly string[]> = {
 
 const at = (key: string) => `load.scenario.${key}`;
 
+/** A k6 duration of the scenario, in ms; a bad one is a ScenarioError naming the field. */
+function ms(value: string, field: string): number {
+  try {
+    return parseDuration(value, field);
+  } catch (e) {
+    throw new ScenarioError((e as Error).message);
+  }
+}
+
 /**
  * Applies the command-line overrides and checks the scenario the way k6 validates its executor
  * configs (lib/executor/*.go Validate), so both engines reject the same scenarios before running.
@@ -64,7 +73,7 @@ export function resolveScenario(raw: ScenarioConfig, overrides: ScenarioOverride
     if (raw.executor === 'ramping-arrival-rate') {
       throw new ScenarioError(`--duration does not apply to ramping-arrival-rate, whose length is the sum of its stages: edit ${at('stages')} in ephenv.json instead`);
     }
-    parseDuration(overrides.duration, '--duration');
+    ms(overrides.duration, '--duration');
     k6.duration = overrides.duration;
   }
   if (strictKeys) {
@@ -84,7 +93,7 @@ function nonNegative(ms: number, key: string): number {
 }
 
 function plan(s: ScenarioConfig): ScenarioPlan {
-  const gracefulStopMs = s.gracefulStop === undefined ? DEFAULT_GRACEFUL_STOP_MS : nonNegative(parseDuration(s.gracefulStop, at('gracefulStop')), 'gracefulStop');
+  const gracefulStopMs = s.gracefulStop === undefined ? DEFAULT_GRACEFUL_STOP_MS : nonNegative(ms(s.gracefulStop, at('gracefulStop')), 'gracefulStop');
 
   if (s.executor === 'constant-vus') {
     const vus = s.vus ?? 1;
@@ -92,7 +101,7 @@ function plan(s: ScenarioConfig): ScenarioPlan {
     return { executor: s.executor, vus, durationMs: constantDuration(s), gracefulStopMs };
   }
 
-  const timeUnitMs = s.timeUnit === undefined ? 1000 : parseDuration(s.timeUnit, at('timeUnit'));
+  const timeUnitMs = s.timeUnit === undefined ? 1000 : ms(s.timeUnit, at('timeUnit'));
   if (!(timeUnitMs > 0)) throw new ScenarioError(`${at('timeUnit')} must be more than 0`);
   if (s.preAllocatedVUs === undefined) {
     throw new ScenarioError(`${at('preAllocatedVUs')}: the number of preAllocatedVUs isn't specified (k6 requires it for ${s.executor})`);
@@ -116,16 +125,16 @@ function plan(s: ScenarioConfig): ScenarioPlan {
     if (stage.duration === undefined) throw new ScenarioError(`${at(`stages[${i}]`)} doesn't have a duration`);
     if (stage.target === undefined) throw new ScenarioError(`${at(`stages[${i}]`)} doesn't have a target`);
     if (stage.target < 0) throw new ScenarioError(`${at(`stages[${i}].target`)} can't be negative`);
-    return { durationMs: nonNegative(parseDuration(stage.duration, at(`stages[${i}].duration`)), `stages[${i}].duration`), target: stage.target };
+    return { durationMs: nonNegative(ms(stage.duration, at(`stages[${i}].duration`)), `stages[${i}].duration`), target: stage.target };
   });
   return { executor: s.executor, startRate, stages, durationMs: stages.reduce((sum, st) => sum + st.durationMs, 0), ...vus };
 }
 
 function constantDuration(s: ScenarioConfig): number {
   if (s.duration === undefined) throw new ScenarioError(`${at('duration')}: the duration is unspecified`);
-  const ms = parseDuration(s.duration, at('duration'));
-  if (ms < MIN_DURATION_MS) throw new ScenarioError(`${at('duration')} must be at least 1s, but is ${formatDuration(ms)}`);
-  return ms;
+  const durationMs = ms(s.duration, at('duration'));
+  if (durationMs < MIN_DURATION_MS) throw new ScenarioError(`${at('duration')} must be at least 1s, but is ${formatDuration(durationMs)}`);
+  return durationMs;
 }
 
 /** One line describing the scenario, like k6's executor descriptions. */

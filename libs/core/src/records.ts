@@ -63,7 +63,8 @@ export function listRecords(workspaceRoot: string): PreviewRecord[] {
     .sort()
     .flatMap((f) => {
       try {
-        return [JSON.parse(readFileSync(join(dir, f), 'utf8')) as PreviewRecord];
+        const record = JSON.parse(readFileSync(join(dir, f), 'utf8')) as PreviewRecord;
+        return record && typeof record.project === 'string' && typeof record.url === 'string' ? [record] : [];
       } catch {
         return [];
       }

@@ -163,7 +163,7 @@ describe('POST /invocations refuses bad input before it reaches the model', () =
   });
 
   it('answers 400 listing each schema violation by JSON pointer', async () => {
-    const request = irisRequest(2) as { instances: Record<string, unknown>[] };
+    const request = irisRequest(2) as unknown as { instances: Record<string, unknown>[] };
     delete request.instances[0].petal_width;
     request.instances[1].sepal_length = 250;
     request.instances[1].colour = 'blue';

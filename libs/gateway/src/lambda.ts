@@ -7,7 +7,7 @@ import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createHandler, DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT_MS } from './handler';
+import { createHandler, DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT_MS, type GatewayOptions } from './handler';
 import type { GatewayHandler, HttpApiEvent, HttpApiResult } from './http-event';
 import { createSageMakerInvoker, type SageMakerInvokerOptions } from './invoke-sagemaker';
 
@@ -29,6 +29,7 @@ export interface LambdaGatewayDependencies {
   ssm?: ParameterReader;
   runtime?: SageMakerInvokerOptions['runtime'];
   describeEndpoint?: SageMakerInvokerOptions['describeEndpoint'];
+  log?: GatewayOptions['log'];
 }
 
 /** Builds the gateway the Lambda serves: reads config.json, the environment and the token from SSM. */
@@ -60,6 +61,7 @@ export async function createLambdaGateway(deps: LambdaGatewayDependencies = {}):
     outputSchema: config.outputSchema,
     token,
     modelName: config.modelName,
+    log: deps.log,
     maxBodyBytes: positiveInteger(env, 'MAX_BODY_BYTES') ?? DEFAULT_MAX_BODY_BYTES,
     timeoutMs: positiveInteger(env, 'MODEL_TIMEOUT_MS') ?? DEFAULT_TIMEOUT_MS,
     invoker: createSageMakerInvoker({ endpointName, region: env.AWS_REGION, runtime: deps.runtime, describeEndpoint: deps.describeEndpoint }),

@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import { Readable } from 'node:stream';
 import { Client, request } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHandler, type RequestLogEntry } from './handler';
@@ -139,7 +140,7 @@ describe('the local adapter with the HTTP invoker and a real model server', () =
         yield chunk;
       }
     }
-    const res = await request(`${gateway.url}/invocations`, { method: 'POST', headers: json, body: endless() });
+    const res = await request(`${gateway.url}/invocations`, { method: 'POST', headers: json, body: Readable.from(endless()) });
     expect(res.statusCode).toBe(413);
     expect(res.headers.connection).toBe('close');
     expect(await res.body.json()).toMatchObject({ error: expect.stringContaining(`limit of ${LIMIT} bytes`) });

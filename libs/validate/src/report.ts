@@ -63,7 +63,8 @@ const seconds = (d: number) => (d / 1000).toFixed(3);
 
 function testcase(project: string, c: CheckResult): string {
   const open = `    <testcase classname="${xmlEscape(`${project}.${c.part}`)}" name="${xmlEscape(c.name)}" time="${seconds(c.durationMs)}"`;
-  const body = [c.message, ...(c.details ?? [])].join('\n');
+  const details = c.details ?? [];
+  const body = (details[0] === c.message ? details : [c.message, ...details]).join('\n');
   if (c.status === 'fail') return `${open}>\n      <failure message="${xmlEscape(c.message)}" type="${xmlEscape(c.part)}">${xmlEscape(body)}</failure>\n    </testcase>`;
   if (c.status === 'skip') return `${open}>\n      <skipped message="${xmlEscape(c.message)}"/>\n    </testcase>`;
   return `${open}>\n      <system-out>${xmlEscape(body)}</system-out>\n    </testcase>`;

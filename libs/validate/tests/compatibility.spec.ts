@@ -68,7 +68,7 @@ const cases: Case[] = [
   {
     title: 'an input maximum tightened inside a $ref definition',
     pr: (w) => edit(w, INPUT, (s) => (s.definitions.Measure.maximum = 50)),
-    expected: { severity: 'breaking', rule: 'request-property-max-decreased', pointer: '/instances/*/petal_width', old: 'maximum: 100', new: 'maximum: 50' },
+    expected: { severity: 'breaking', rule: 'request-property-max-decreased', pointer: '/instances/*/sepal_length', old: 'maximum: 100', new: 'maximum: 50' },
   },
   {
     title: 'an exclusiveMaximum replacing an equal maximum',
@@ -76,7 +76,7 @@ const cases: Case[] = [
       delete s.definitions.Measure.maximum;
       s.definitions.Measure.exclusiveMaximum = 100;
     }),
-    expected: { severity: 'breaking', rule: 'request-property-max-decreased', pointer: '/instances/*/petal_width', new: 'exclusiveMaximum: 100' },
+    expected: { severity: 'breaking', rule: 'request-property-max-decreased', pointer: '/instances/*/sepal_width', old: 'maximum: 100', new: 'exclusiveMaximum: 100' },
   },
   {
     title: 'an input maxLength tightened',
@@ -225,7 +225,13 @@ describe('compatibility with the base ref (real git repositories)', () => {
 
   it('follows a schema renamed since the base through the base ephenv.json', () => {
     const { findings } = compare(
-      (w) => edit(w, INPUT, (s) => s.definitions.Instance.required.push('petal_area')),
+      (w) => {
+        const schema = w.read('schemas/request.json');
+        schema.definitions.Instance.required.push('petal_area');
+        w.write(INPUT, schema);
+        w.remove('schemas/request.json');
+        edit(w, 'ephenv.json', (c) => (c.schemas.input = INPUT));
+      },
       (w) => {
         w.write('schemas/request.json', w.read(INPUT));
         w.remove(INPUT);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { bundleGateway } from '@ephenv/gateway';
 import { mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +13,7 @@ export async function gatewayBundle(workspaceRoot: string): Promise<string> {
   const dir = join(stateDir(workspaceRoot), 'build');
   mkdirSync(dir, { recursive: true });
   const outfile = join(dir, 'gateway-local.js');
-  const building = `${outfile}.${process.pid}.tmp`;
+  const building = `${outfile}.${process.pid}.${randomUUID()}.tmp`;
   await bundleGateway({ entry: 'local', outfile: building });
   renameSync(building, outfile);
   return outfile;

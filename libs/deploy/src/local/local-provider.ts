@@ -7,10 +7,10 @@ import {
   isOurProcess,
   logsDir,
   modelArtifactDir,
-  previewsDir,
   readRecord,
   removeRecord,
   startDetached,
+  stateDir,
   stopProcess,
   tail,
   writeRecord,
@@ -25,7 +25,8 @@ import { waitForPing } from './wait-for-ping';
 const HOST = '127.0.0.1';
 const pingTimeoutMs = () => Number(process.env.EPHENV_PING_TIMEOUT_SECONDS ?? 60) * 1000;
 
-const gatewayConfigPath = (workspaceRoot: string, project: string) => join(previewsDir(workspaceRoot), `${project}.gateway.json`);
+const gatewayConfigDir = (workspaceRoot: string) => join(stateDir(workspaceRoot), 'gateways');
+const gatewayConfigPath = (workspaceRoot: string, project: string) => join(gatewayConfigDir(workspaceRoot), `${project}.json`);
 
 export class PreviewStartError extends Error {
   override name = 'PreviewStartError';
@@ -107,7 +108,7 @@ export class LocalProvider implements PreviewProvider {
     const { workspaceRoot, project, config } = target;
     const port = await freePort(HOST);
     const configFile = gatewayConfigPath(workspaceRoot, project);
-    mkdirSync(previewsDir(workspaceRoot), { recursive: true, mode: 0o700 });
+    mkdirSync(gatewayConfigDir(workspaceRoot), { recursive: true, mode: 0o700 });
     // The token reaches the gateway through a 0600 file, never argv or the environment.
     writeFileSync(
       configFile,

@@ -110,11 +110,16 @@ function compare(ctx: Context, oldLoc: Located, newLoc: Located, pointer: string
 
 function compareNodes(ctx: Context, o: SchemaNode, n: SchemaNode, pointer: string): void {
   const at = n.at;
-  for (const ref of n.unresolvedRefs.filter((r) => !o.unresolvedRefs.includes(r))) {
+  const unresolved = [...new Set([...o.unresolvedRefs, ...n.unresolvedRefs])];
+  if (unresolved.length > 0) {
+    // What such a reference requires is unknown, so nothing at this level can be judged.
     push(ctx, {
-      severity: 'warning', direction: ctx.direction, pointer, schemaPointer: at, rule: 'unresolved-ref', new: `$ref: ${ref}`,
-      reason: `ephenv follows local references only (#/definitions/..., #/$defs/...); what "${ref}" requires was not compared: review it by hand or inline it`,
+      severity: 'warning', direction: ctx.direction, pointer, schemaPointer: at, rule: 'unresolved-ref',
+      ...(o.unresolvedRefs.length > 0 && { old: `$ref: ${o.unresolvedRefs.join(', ')}` }),
+      ...(n.unresolvedRefs.length > 0 && { new: `$ref: ${n.unresolvedRefs.join(', ')}` }),
+      reason: `ephenv follows local references only (#/definitions/..., #/$defs/...); ${unresolved.join(', ')} was not compared: review it by hand or inline it`,
     });
+    return;
   }
 
   if (o.never || n.never) {

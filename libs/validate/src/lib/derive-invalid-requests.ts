@@ -20,6 +20,8 @@ const SAMPLES: [JsonType, unknown][] = [
 ];
 
 const UNKNOWN_PROPERTY = 'ephenv_unknown_property';
+/** Past this, a too-long string or array makes a request bigger than it is useful to send. */
+const LARGEST = 10_000;
 
 function typeOf(value: unknown): JsonType {
   if (value === null) return 'null';
@@ -46,8 +48,9 @@ const pointerOf = (path: Path) => path.reduce<string>((p, t) => childPointer(p, 
 
 /**
  * Requests the gateway must answer with 400, derived from a valid request by one mutation each:
- * a required property left out, a value of the wrong type, a number past its minimum/maximum,
- * an unknown property where additionalProperties is false. Walks the request and the schema
+ * a required property left out, a value of the wrong type, a number past its minimum/maximum, an
+ * array past minItems/maxItems, a string past maxLength, a value outside an enum, an unknown
+ * property where additionalProperties is false. Walks the request and the schema
  * together (following $ref and allOf; the first element of each array stands for the others;
  * anyOf/oneOf levels are not descended, as which alternative applies is ambiguous). Only mutations
  * the input schema itself rejects are returned, so a 200 to any of them is the gateway's fault.
@@ -71,6 +74,11 @@ export function deriveInvalidRequests(schema: unknown, valid: unknown, validate:
       if (node.lower) add(`${at} below ${node.lower.exclusive ? 'exclusiveMinimum' : 'minimum'} ${node.lower.value}`, path, node.lower.value - (node.lower.exclusive ? 0 : 1));
     }
     if (node.values && typeOf(value) === 'string') add(`${at} not one of ${JSON.stringify(node.values.list)}`, path, 'ephenv-not-an-allowed-value');
+    if (typeof value === 'string' && node.maxLength !== undefined && node.maxLength < LARGEST) add(`${at} longer than maxLength ${node.maxLength}`, path, 'x'.repeat(node.maxLength + 1));
+    if (Array.isArray(value) && value.length > 0) {
+      if (node.minItems !== undefined && node.minItems > 0) add(`${at} with fewer than minItems ${node.minItems} elements`, path, value.slice(0, node.minItems - 1));
+      if (node.maxItems !== undefined && node.maxItems < LARGEST) add(`${at} with more than maxItems ${node.maxItems} elements`, path, Array.from({ length: node.maxItems + 1 }, (_, i) => value[i % value.length]));
+    }
 
     if (Array.isArray(value) && value.length > 0) {
       walk(node.prefixItems[0] ?? node.items ?? { schema: ANY, at: located.at }, value[0], [...path, 0], depth + 1);

@@ -1,0 +1,175 @@
+import type { ServerResponse } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runEmbedded, type EmbeddedRunResult } from '../src/engine/run-embedded';
+import { resolveScenario } from '../src/scenario';
+import type { CounterSink, GaugeSink, RateSink, TrendSink } from '../src/sinks';
+import { parseThresholds } from '../src/thresholds/thresholds';
+import { EMBEDDED_METRICS, EMBEDDED_TAGS } from '../src/metrics';
+import { json, PREDICTION, startLoopbackServer, type LoopbackServer } from './helpers/loopback-server';
+
+const TOKEN = 'test-token-0123456789';
+const BODIES = [Buffer.from(JSON.stringify({ instances: [{ sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 }] }))];
+
+let server: LoopbackServer | undefined;
+const held: ServerResponse[] = [];
+afterEach(async () => {
+  for (const res of held.splice(0)) res.destroy();
+  await server?.close();
+  server = undefined;
+});
+
+const trend = (r: EmbeddedRunResult, name: string) => r.registry.sink(name) as TrendSink;
+const counter = (r: EmbeddedRunResult, name: string) => r.registry.sink(name) as CounterSink;
+const rate = (r: EmbeddedRunResult, name: string) => r.registry.sink(name) as RateSink;
+const thresholds = (config: Parameters<typeof parseThresholds>[0]) =>
+  parseThresholds(config, { metrics: EMBEDDED_METRICS, strict: true, tags: (m) => EMBEDDED_TAGS[m], engine: 'embedded' });
+
+describe('embedded engine against a loopback server', () => {
+  it('runs rate x duration iterations, counts 5xx as failed requests, bytes both ways and checks', async () => {
+    server = await startLoopbackServer((req, res, n) => {
+      if (req.headers.authorization !== `Bearer ${TOKEN}`) return json(res, 401, { error: 'unauthorized' });
+      if (n % 5 === 0) return json(res, 500, { error: 'model failed' });
+      json(res, 200, PREDICTION);
+    });
+    const { plan } = resolveScenario({ executor: 'constant-arrival-rate', rate: 50, duration: '2s', preAllocatedVUs: 5, maxVUs: 10 });
+    const r = await runEmbedded({ url: server.url, token: TOKEN, bodies: BODIES, plan, thresholds: [] });
+
+    const reqs = counter(r, 'http_reqs').value;
+    const dropped = counter(r, 'dropped_iterations').value;
+    // Every scheduled iteration either ran or was dropped: 50/s for 2s = 100.
+    expect(reqs + dropped).toBe(100);
+    expect(reqs).toBeGreaterThanOrEqual(95);
+    expect(counter(r, 'iterations').value).toBe(reqs);
+    expect(server.received).toHaveLength(reqs);
+    expect(server.received.every((x) => x.authorization === `Bearer ${TOKEN}` && x.body === BODIES[0].toString())).toBe(true);
+
+    const serverErrors = Math.floor(reqs / 5);
+    const failed = rate(r, 'http_req_failed');
+    expect([failed.trues, failed.total]).toEqual([serverErrors, reqs]);
+    expect(r.checks).toEqual([
+      { name: 'status is 200', passes: reqs - serverErrors, fails: serverErrors },
+      { name: 'body is valid JSON', passes: reqs, fails: 0 },
+    ]);
+    expect(rate(r, 'checks').total).toBe(2 * reqs);
+
+    expect(counter(r, 'data_sent').value).toBeGreaterThan(reqs * BODIES[0].length);
+    expect(counter(r, 'data_received').value).toBeGreaterThan(reqs * JSON.stringify(PREDICTION).length * 0.8);
+    expect(trend(r, 'http_req_duration').count).toBe(reqs);
+    expect(trend(r, 'http_req_waiting').count).toBe(reqs);
+    expect(trend(r, 'iteration_latency_from_schedule').min).toBeGreaterThanOrEqual(trend(r, 'http_req_duration').min);
+    expect(r.testRunDurationMs).toBeGreaterThanOrEqual(1990);
+    expect(r.testRunDurationMs).toBeLessThan(3000);
+    expect((r.registry.sink('vus_max') as GaugeSink).value).toBe(5);
+  });
+
+  it('a 1s server stall shows in p99 from the scheduled start, and iterations that found no free VU are dropped', async () => {
+    let stallUntil = 0;
+    let stalled = false;
+    const t0 = Date.now();
+    server = await startLoopbackServer((_req, res) => {
+      const now = Date.now();
+      if (!stalled && now - t0 > 1000) {
+        stalled = true;
+        stallUntil = now + 1000;
+      }
+      // every request arriving during the stall is answered when it ends
+      if (now < stallUntil) setTimeout(() => json(res, 200, PREDICTION), stallUntil - now);
+      else json(res, 200, PREDICTION);
+    });
+    const { plan } = resolveScenario({ executor: 'constant-arrival-rate', rate: 50, duration: '3s', preAllocatedVUs: 2, maxVUs: 3 });
+    const r = await runEmbedded({ url: server.url, token: TOKEN, bodies: BODIES, plan, thresholds: [] });
+
+    const dropped = counter(r, 'dropped_iterations').value;
+    const ran = counter(r, 'iterations').value;
+    expect(ran + dropped).toBe(150);
+    // ~50 iterations fall due during the stall while its 3 VUs wait
+    expect(dropped).toBeGreaterThanOrEqual(35);
+    expect(dropped).toBeLessThanOrEqual(55);
+    expect((r.registry.sink('vus_max') as GaugeSink).value).toBe(3); // grew from preAllocatedVUs to maxVUs
+
+    const fromSchedule = trend(r, 'iteration_latency_from_schedule');
+    expect(fromSchedule.p(0.99)).toBeGreaterThan(900);
+    expect(fromSchedule.max).toBeGreaterThan(950);
+    expect(fromSchedule.p(0.5)).toBeLessThan(100);
+    expect(trend(r, 'http_req_duration').max).toBeGreaterThan(950);
+  });
+
+  it('gives in-flight iterations gracefulStop to finish, then interrupts them without counting them', async () => {
+    server = await startLoopbackServer((_req, res, n) => {
+      if (n === 3) held.push(res); // never answered
+      else json(res, 200, PREDICTION);
+    });
+    const { plan } = resolveScenario({ executor: 'constant-arrival-rate', rate: 10, duration: '1s', preAllocatedVUs: 2, gracefulStop: '300ms' });
+    const r = await runEmbedded({ url: server.url, token: TOKEN, bodies: BODIES, plan, thresholds: [] });
+    expect(counter(r, 'iterations').value).toBe(9);
+    expect(counter(r, 'http_reqs').value).toBe(9);
+    expect(r.testRunDurationMs).toBeGreaterThanOrEqual(1290);
+    expect(r.testRunDurationMs).toBeLessThan(2000);
+    expect(r.aborted).toBeUndefined();
+  });
+
+  it('network errors are failed requests with status 0 (k6 semantics)', async () => {
+    server = await startLoopbackServer((_req, res) => json(res, 200, PREDICTION));
+    const url = server.url;
+    await server.close();
+    server = undefined;
+    const { plan } = resolveScenario({ executor: 'constant-arrival-rate', rate: 20, duration: '1s', preAllocatedVUs: 2 });
+    const r = await runEmbedded({
+      url,
+      token: TOKEN,
+      bodies: BODIES,
+      plan,
+      thresholds: thresholds({ 'http_reqs{status:0}': ['count>0'] }),
+    });
+    const failed = rate(r, 'http_req_failed');
+    expect(failed.total).toBeGreaterThan(0);
+    expect(failed.trues).toBe(failed.total);
+    expect((r.registry.sink('http_reqs{status:0}') as CounterSink).value).toBe(failed.total);
+    expect(r.checks.every((c) => c.passes === 0)).toBe(true);
+  });
+
+  it('abortOnFail stops the run at the first evaluation (every 2s) past delayAbortEval', async () => {
+    server = await startLoopbackServer((_req, res) => json(res, 503, { error: 'unavailable' }));
+    const { plan } = resolveScenario({ executor: 'constant-arrival-rate', rate: 20, duration: '20s', preAllocatedVUs: 2 });
+
+    const now = await runEmbedded({ url: server.url, token: TOKEN, bodies: BODIES, plan, thresholds: thresholds({ http_req_failed: [{ threshold: 'rate<0.01', abortOnFail: true }] }) });
+    expect(now.aborted).toMatch(/thresholds on metrics 'http_req_failed' were crossed; at least one has abortOnFail enabled/);
+    expect(now.testRunDurationMs).toBeGreaterThan(1900);
+    expect(now.testRunDurationMs).toBeLessThan(3000);
+
+    const delayed = await runEmbedded({
+      url: server.url,
+      token: TOKEN,
+      bodies: BODIES,
+      plan,
+      thresholds: thresholds({ http_req_failed: [{ threshold: 'rate<0.01', abortOnFail: true, delayAbortEval: '3s' }] }),
+    });
+    // evaluated at 2s (3s delay not passed yet), then at 4s
+    expect(delayed.aborted).toBeDefined();
+    expect(delayed.testRunDurationMs).toBeGreaterThan(3900);
+    expect(delayed.testRunDurationMs).toBeLessThan(5000);
+  });
+
+  it('constant-vus loops each VU back to back, with no schedule to drop from', async () => {
+    server = await startLoopbackServer((_req, res) => setTimeout(() => json(res, 200, PREDICTION), 10));
+    const { plan } = resolveScenario({ executor: 'constant-vus', vus: 3, duration: '1s' });
+    const r = await runEmbedded({ url: server.url, token: TOKEN, bodies: BODIES, plan, thresholds: [] });
+    const iterations = counter(r, 'iterations').value;
+    // 3 VUs x ~1000ms / ~11ms per iteration
+    expect(iterations).toBeGreaterThan(150);
+    expect(iterations).toBeLessThan(300);
+    expect(counter(r, 'dropped_iterations').isEmpty()).toBe(true);
+    expect((r.registry.sink('vus_max') as GaugeSink).value).toBe(3);
+  });
+
+  it('an abort signal ends the run at once and keeps what was measured', async () => {
+    server = await startLoopbackServer((_req, res) => json(res, 200, PREDICTION));
+    const { plan } = resolveScenario({ executor: 'constant-arrival-rate', rate: 20, duration: '30s', preAllocatedVUs: 2 });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 500);
+    const r = await runEmbedded({ url: server.url, token: TOKEN, bodies: BODIES, plan, thresholds: [], signal: controller.signal });
+    expect(r.aborted).toBe('the run was interrupted');
+    expect(r.testRunDurationMs).toBeLessThan(1000);
+    expect(counter(r, 'iterations').value).toBeGreaterThanOrEqual(9);
+  });
+});
