@@ -21,7 +21,7 @@ describe('createNodes', () => {
     const project = results[0][1].projects?.['apps/fraud-detector'];
     expect(project?.name).toBe('fraud-detector');
     expect(project?.projectType).toBe('application');
-    expect(Object.keys(project?.targets ?? {})).toEqual(['train', 'test', 'infra-validate', 'deploy-preview', 'destroy-preview', 'logs']);
+    expect(Object.keys(project?.targets ?? {})).toEqual(['train', 'test', 'infra-validate', 'deploy-preview', 'destroy-preview', 'validate-contract', 'validate', 'logs']);
     expect(results[1][1].projects?.['models/churn']?.name).toBe('churn');
   });
 
@@ -34,6 +34,9 @@ describe('createNodes', () => {
     expect(targets['infra-validate'].inputs).toContain('{workspaceRoot}/libs/infra/preview-stack/**/*.tf');
     expect(targets['deploy-preview']).toMatchObject({ cache: false, dependsOn: ['train'] });
     expect(targets['destroy-preview'].cache).toBe(false);
+    expect(targets['validate-contract']).toMatchObject({ cache: true, options: { parts: ['static'] } });
+    expect(targets['validate-contract'].inputs).toEqual(['{projectRoot}/ephenv.json', '{projectRoot}/schemas/**/*']);
+    expect(targets.validate.cache).toBe(false);
   });
 
   it('makes every model depend on the shared stack module and gateway', async () => {

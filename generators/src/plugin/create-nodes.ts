@@ -46,6 +46,19 @@ export function modelTargets(): Record<string, TargetConfiguration> {
       cache: false,
       metadata: { description: 'Remove everything the preview created.' },
     },
+    'validate-contract': {
+      executor: '@ephenv:validate',
+      options: { parts: ['static'] },
+      cache: true,
+      inputs: ['{projectRoot}/ephenv.json', '{projectRoot}/schemas/**/*'],
+      outputs: ['{workspaceRoot}/dist/ephenv/{projectName}/validate.json', '{workspaceRoot}/dist/ephenv/{projectName}/validate.junit.xml'],
+      metadata: { description: 'The static contract checks alone (schemas compile, examples valid): cached.' },
+    },
+    validate: {
+      executor: '@ephenv:validate',
+      cache: false,
+      metadata: { description: 'Contract, compatibility with the base branch, and live checks of the running preview.' },
+    },
     logs: {
       executor: '@ephenv:logs',
       cache: false,

@@ -153,7 +153,7 @@ export function failedThresholds(metrics: Record<string, SummaryMetric>): string
     Object.entries(m.thresholds ?? {})
       .filter(([, r]) => !r.ok)
       .map(([expr]) => `${name}: ${expr}`),
-  );
+  ).sort();
 }
 
 /** The URL as reported: origin and path only, so credentials or query strings never reach a report. */

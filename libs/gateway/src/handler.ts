@@ -72,7 +72,7 @@ class Refusal extends Error {
   }
 }
 
-export const writeJsonLine = (entry: RequestLogEntry) => {
+const writeJsonLine = (entry: RequestLogEntry) => {
   process.stdout.write(`${JSON.stringify(entry)}\n`);
 };
 
@@ -157,7 +157,7 @@ export function createHandler(options: GatewayOptions): GatewayHandler {
     const started = performance.now();
     const work = Promise.resolve().then(() => call(controller.signal));
     const deadline = new Promise<never>((_, reject) =>
-      controller.signal.addEventListener('abort', () => reject(new ModelTimeout(`no answer after ${deadlineMs} ms`)), { once: true }),
+      controller.signal.addEventListener('abort', () => reject(new ModelTimeout('')), { once: true }),
     );
     try {
       return await Promise.race([work, deadline]);
@@ -196,7 +196,10 @@ export function createHandler(options: GatewayOptions): GatewayHandler {
   function modelRefusal(e: unknown, deadlineMs: number, ping: boolean): unknown {
     if (!(e instanceof InvokerError)) return e;
     const what = ping ? 'the model is not healthy' : 'the model could not answer';
-    if (e instanceof ModelTimeout) return new Refusal(504, e.code, `the model did not answer within ${deadlineMs} ms (${e.message}); retry with fewer instances or raise endpoint.timeoutSeconds in ephenv.json.`);
+    if (e instanceof ModelTimeout) {
+      const why = e.message ? ` (${e.message})` : '';
+      return new Refusal(504, e.code, `the model did not answer within ${deadlineMs} ms${why}; retry with fewer instances or raise endpoint.timeoutSeconds in ephenv.json.`);
+    }
     if (e instanceof Throttled) return new Refusal(429, e.code, `${what}: ${e.message}`, undefined, { 'retry-after': '1' });
     if (e instanceof ModelUnavailable) return new Refusal(ping ? 503 : 502, e.code, `${what}: ${e.message}`);
     if (e instanceof ModelError && e.modelStatus !== undefined && e.modelStatus >= 400 && e.modelStatus < 500) {

@@ -1,6 +1,6 @@
 export * from './http-event';
 export * from './invoker';
-export { createHandler, DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT_MS, writeJsonLine, type ErrorBody, type GatewayOptions, type RequestLogEntry } from './handler';
+export { createHandler, DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT_MS, type ErrorBody, type GatewayOptions, type RequestLogEntry } from './handler';
 export type { SchemaViolation } from './compile-schema';
 export * from './invoke-http';
 export * from './invoke-sagemaker';

@@ -27,7 +27,7 @@ const savedEnv: Record<string, string | undefined> = {};
 
 const prediction = { label: 'setosa', class_id: 0, probabilities: { setosa: 0.9, versicolor: 0.05, virginica: 0.05 } };
 
-/** Queues the answer moto's InvokeEndpoint gives the next request with a new body. */
+/** Queues the answer moto's InvokeEndpoint gives the next request body it has not seen (it replays seen ones). */
 async function nextAnswer(body: unknown) {
   const res = await fetch(`${moto.url}/moto-api/static/sagemaker/endpoint-results`, {
     method: 'POST',
@@ -138,7 +138,7 @@ describe('the Lambda gateway against the AWS emulator', () => {
       const events = JSON.parse(process.argv[1]);
       (async () => { const out = []; for (const e of events) out.push(await handler(e)); process.stderr.write(JSON.stringify(out)); })();
     `;
-    const events = [event('GET', '/ping'), event('POST', '/invocations', irisRequest(2))];
+    const events = [event('GET', '/ping'), event('POST', '/invocations', irisRequest(4))];
     const { stdout, stderr } = await promisify(execFile)(process.execPath, ['-e', script, JSON.stringify(events)], {
       cwd: join(dir, 'zip'),
       env: { PATH: process.env.PATH, AWS_ENDPOINT_URL: moto.url, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', ...env() },

@@ -87,7 +87,7 @@ function identity(schema: unknown): string {
   return `#${ids.get(schema)}`;
 }
 
-export function show(value: unknown): string {
+function show(value: unknown): string {
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 160 ? `${text.slice(0, 157)}...` : text;
 }
