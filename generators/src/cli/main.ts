@@ -1,6 +1,9 @@
 import { parseArgs } from 'node:util';
 import { previewLogs } from '@ephenv/deploy';
 import { readRecord } from '@ephenv/core';
+import { commentCommand } from './commands/comment';
+import { PR_USAGE, prCommand } from './commands/pr';
+import { reportCommand } from './commands/report';
 import { statusCommand } from './commands/status';
 import { findWorkspaceRoot } from './workspace';
 
@@ -8,6 +11,10 @@ const USAGE = `ephenv: preview environments per pull request for ML model servic
 
 usage: ephenv <command> [options]
 
+  pr [--all] [...]        the PR pipeline: deploy-preview, validate, benchmark, then the report
+                          ${PR_USAGE}
+  report [--out <file>]   the PR comment (markdown) from dist/ephenv/*
+  comment --pr <n>        create or update the PR's one ephenv comment (GITHUB_TOKEN, GITHUB_REPOSITORY)
   status                  list previews: project, provider, URL, age, health
   token <project>         print a preview's bearer token (for scripts: curl -H "Authorization: Bearer $(npx ephenv token m)")
   logs <project> [--lines N]  the preview's gateway and model logs
@@ -19,6 +26,12 @@ export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
+      case 'pr':
+        return await prCommand(findWorkspaceRoot(), rest);
+      case 'report':
+        return await reportCommand(findWorkspaceRoot(), rest);
+      case 'comment':
+        return await commentCommand(findWorkspaceRoot(), rest);
       case 'status':
         return await statusCommand(findWorkspaceRoot());
       case 'token': {

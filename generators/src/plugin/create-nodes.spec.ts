@@ -21,7 +21,7 @@ describe('createNodes', () => {
     const project = results[0][1].projects?.['apps/fraud-detector'];
     expect(project?.name).toBe('fraud-detector');
     expect(project?.projectType).toBe('application');
-    expect(Object.keys(project?.targets ?? {})).toEqual(['train', 'test', 'infra-validate', 'deploy-preview', 'destroy-preview', 'validate-contract', 'validate', 'logs']);
+    expect(Object.keys(project?.targets ?? {})).toEqual(['train', 'test', 'infra-validate', 'deploy-preview', 'destroy-preview', 'validate-contract', 'validate', 'benchmark', 'logs']);
     expect(results[1][1].projects?.['models/churn']?.name).toBe('churn');
   });
 
@@ -37,6 +37,7 @@ describe('createNodes', () => {
     expect(targets['validate-contract']).toMatchObject({ cache: true, options: { parts: ['static'] } });
     expect(targets['validate-contract'].inputs).toEqual(['{projectRoot}/ephenv.json', '{projectRoot}/schemas/**/*']);
     expect(targets.validate.cache).toBe(false);
+    expect(targets.benchmark).toMatchObject({ executor: '@ephenv:benchmark', cache: false });
   });
 
   it('makes every model depend on the shared stack module and gateway', async () => {

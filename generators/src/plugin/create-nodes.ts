@@ -59,6 +59,11 @@ export function modelTargets(): Record<string, TargetConfiguration> {
       cache: false,
       metadata: { description: 'Contract, compatibility with the base branch, and live checks of the running preview.' },
     },
+    benchmark: {
+      executor: '@ephenv:benchmark',
+      cache: false,
+      metadata: { description: "Load test of the running preview: ephenv.json's k6 scenario and thresholds." },
+    },
     logs: {
       executor: '@ephenv:logs',
       cache: false,

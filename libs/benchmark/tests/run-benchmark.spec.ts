@@ -1,3 +1,4 @@
+import type { ScenarioConfig, ThresholdSpec } from '@ephenv/core';
 import type { ExecutorContext } from '@nx/devkit';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,8 +11,8 @@ import { json, PREDICTION, startLoopbackServer, type LoopbackServer } from './he
 import { createFakeK6, createWorkspace, EXAMPLES, type TestWorkspace } from './helpers/workspace';
 
 const TOKEN = 'preview-token-5f3a9c';
-const LOAD = {
-  scenario: { executor: 'constant-arrival-rate' as const, rate: 40, duration: '30s', preAllocatedVUs: 4, maxVUs: 8, gracefulStop: '5s' },
+const LOAD: { scenario: ScenarioConfig; thresholds: Record<string, ThresholdSpec[]> } = {
+  scenario: { executor: 'constant-arrival-rate', rate: 40, duration: '30s', preAllocatedVUs: 4, maxVUs: 8, gracefulStop: '5s' },
   thresholds: { http_req_duration: ['p(95)<500', 'p(99.9)<2000'], http_req_failed: ['rate<0.01'], checks: ['rate>0.99'] },
 };
 

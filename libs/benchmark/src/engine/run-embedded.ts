@@ -61,6 +61,7 @@ class Exchange implements Dispatcher.DispatchHandler {
     readonly startedAt: number,
   ) {}
 
+  // Present so undici treats this as a current-API handler (it dispatches without a wrapper then).
   onRequestStart(): void {}
 
   onResponseStart(_c: Dispatcher.DispatchController, statusCode: number): void {
@@ -116,6 +117,7 @@ class EmbeddedRun {
   private readonly abortThresholds: MetricThresholds[];
   /** Tags are only built per request when some threshold needs a submetric. */
   private readonly tagged: boolean;
+  private readonly maxVUs: number;
 
   private t0 = 0;
   private startedAt = new Date();
@@ -136,8 +138,8 @@ class EmbeddedRun {
 
   constructor(private readonly options: EmbeddedRunOptions) {
     this.plan = options.plan;
-    const maxVUs = this.plan.executor === 'constant-vus' ? this.plan.vus : this.plan.maxVUs;
-    this.target = new HttpTarget(options.url, options.token, options.bodies, maxVUs);
+    this.maxVUs = this.plan.executor === 'constant-vus' ? this.plan.vus : this.plan.maxVUs;
+    this.target = new HttpTarget(options.url, options.token, options.bodies, this.maxVUs);
     for (const t of options.thresholds) {
       if (t.tags.length > 0) this.registry.addSubmetric(t.name, t.metric, t.tags);
     }
@@ -235,7 +237,7 @@ class EmbeddedRun {
       return;
     }
     this.m.dropped.add(1, this.tagged ? { scenario: 'default' } : undefined);
-    if (this.plan.executor === 'constant-vus' || this.allocating || this.allocated >= this.plan.maxVUs) return;
+    if (this.allocating || this.allocated >= this.maxVUs) return;
     this.allocating = true;
     setImmediate(() => {
       this.allocating = false;

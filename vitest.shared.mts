@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 // Vitest resolves the same `@ephenv/*` aliases as TypeScript and Nx, read from one place.
-const root = __dirname;
+const root = import.meta.dirname;
 const paths: Record<string, string[]> = JSON.parse(readFileSync(join(root, 'tsconfig.base.json'), 'utf8'))
   .compilerOptions.paths;
 

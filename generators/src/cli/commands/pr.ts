@@ -1,0 +1,37 @@
+import { parseArgs } from 'node:util';
+import { runPr } from '../../pr/run-pr';
+import { reportCommand } from './report';
+
+export const PR_USAGE = `ephenv pr [--all] [--base <ref>] [--head <ref>] [--provider local|aws] [--pr <n>] [--destroy] [--baseline-dir <dir>]`;
+
+/** deploy-preview, validate and benchmark for the affected models, then the PR comment's markdown. */
+export async function prCommand(workspaceRoot: string, args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      all: { type: 'boolean', default: false },
+      base: { type: 'string' },
+      head: { type: 'string' },
+      provider: { type: 'string' },
+      pr: { type: 'string' },
+      destroy: { type: 'boolean', default: false },
+      'baseline-dir': { type: 'string' },
+    },
+  });
+  if (values.provider !== undefined && values.provider !== 'local' && values.provider !== 'aws') {
+    throw new Error(`--provider must be local or aws; got "${values.provider}"`);
+  }
+  const { ok, run } = await runPr(workspaceRoot, {
+    all: values.all,
+    base: values.base ?? process.env.NX_BASE,
+    head: values.head ?? process.env.NX_HEAD,
+    provider: values.provider as 'local' | 'aws' | undefined,
+    pr: values.pr,
+    destroy: values.destroy,
+    baselineDir: values['baseline-dir'],
+  });
+  await reportCommand(workspaceRoot, values.pr ? ['--pr', values.pr] : []);
+  const failed = run.models.filter((m) => Object.values(run.steps[m]).includes('failed'));
+  console.log(ok ? `\nephenv pr: all ${run.models.length} model(s) passed` : `\nephenv pr: failed for ${failed.join(', ')} (see the report above)`);
+  return ok ? 0 : 1;
+}
