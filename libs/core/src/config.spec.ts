@@ -1,0 +1,67 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConfigError, loadExamples, loadModelConfig, PAYLOAD_LIMIT_BYTES } from './config';
+
+const REPO = resolve(__dirname, '..', '..', '..');
+
+describe('loadModelConfig', () => {
+  let ws: string;
+  beforeEach(() => {
+    ws = mkdtempSync(join(tmpdir(), 'ephenv-config-'));
+    mkdirSync(join(ws, 'apps', 'm'), { recursive: true });
+  });
+  afterEach(() => rmSync(ws, { recursive: true, force: true }));
+  const write = (config: unknown) => writeFileSync(join(ws, 'apps/m/ephenv.json'), typeof config === 'string' ? config : JSON.stringify(config));
+  const minimal = {
+    name: 'm',
+    framework: 'sklearn',
+    endpoint: { type: 'serverless' },
+    schemas: { input: 's/in.json', output: 's/out.json', examples: 's/ex' },
+    load: { scenario: { executor: 'constant-vus', vus: 1, duration: '1s' }, thresholds: {} },
+  };
+
+  it('reads the example model with every default resolved', () => {
+    const config = loadModelConfig(REPO, 'apps/iris-classifier');
+    expect(config.name).toBe('iris-classifier');
+    expect(config.endpoint.type).toBe('serverless');
+    expect(config.maxBodyBytes).toBe(PAYLOAD_LIMIT_BYTES.serverless);
+    expect(config.schemas.input).toBe(join(REPO, 'apps/iris-classifier/schemas/input.schema.json'));
+    expect(loadExamples(config).map((e) => e.name)).toEqual(['batch', 'setosa', 'versicolor', 'virginica']);
+  });
+
+  it('applies defaults and the payload limit of the endpoint type', () => {
+    write(minimal);
+    expect(loadModelConfig(ws, 'apps/m')).toMatchObject({ ttlHours: 72, tolerance: 0.001, maxBodyBytes: 4 * 1024 * 1024, endpoint: { instanceType: 'ml.t2.medium', timeoutSeconds: 25 } });
+    write({ ...minimal, endpoint: { type: 'realtime' } });
+    expect(loadModelConfig(ws, 'apps/m').maxBodyBytes).toBe(6 * 1024 * 1024);
+  });
+
+  it('says where a missing file is and how to create a service', () => {
+    expect(() => loadModelConfig(ws, 'apps/none')).toThrow(/apps\/none\/ephenv.json not found.*nx g @ephenv:model/);
+  });
+
+  it('reports invalid JSON and schema violations with the JSON pointer', () => {
+    write('{ "name": ');
+    expect(() => loadModelConfig(ws, 'apps/m')).toThrow(/apps\/m\/ephenv.json is not valid JSON/);
+    write({ ...minimal, endpoint: { type: 'batch' }, extra: 1 });
+    const error = (() => {
+      try {
+        loadModelConfig(ws, 'apps/m');
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error?.message).toContain('/endpoint/type: must be equal to one of the allowed values (serverless, realtime)');
+    expect(error?.message).toContain('unknown property "extra"');
+  });
+
+  it('reports an example without a request, naming the file', () => {
+    write(minimal);
+    mkdirSync(join(ws, 'apps/m/s/ex'), { recursive: true });
+    writeFileSync(join(ws, 'apps/m/s/ex/bad.json'), JSON.stringify({ response: {} }));
+    expect(() => loadExamples(loadModelConfig(ws, 'apps/m'))).toThrow(/bad.json: an example is \{"request": \.\.\., "response": \.\.\.\}; "request" is missing/);
+  });
+});
