@@ -77,6 +77,13 @@ describe('a clean checkout', () => {
     expect(test.out).toMatch(/\d+ passed/);
   }, 600_000);
 
+  it('validates the generated Terraform stack offline', () => {
+    const validated = nx(root, 'run', 'fraud-detector:infra-validate');
+    expect(validated.code, validated.out).toBe(0);
+    expect(validated.out).toContain('The configuration is valid.');
+    expect(existsSync(join(root, 'apps/fraud-detector/infra/.terraform'))).toBe(false);
+  }, 300_000);
+
   it('affects only the model a change touches, and every model when the shared stack changes', () => {
     const affected = () => nx(root, 'show', 'projects', '--affected', '--base=HEAD', '--head=', '--type=app').out;
     writeFileSync(join(root, 'apps/fraud-detector/train.py'), readFileSync(join(root, 'apps/fraud-detector/train.py'), 'utf8') + '\n# tuned\n');

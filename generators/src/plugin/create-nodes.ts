@@ -32,7 +32,7 @@ export function modelTargets(): Record<string, TargetConfiguration> {
     'infra-validate': {
       executor: '@ephenv:infra-validate',
       cache: true,
-      inputs: ['{projectRoot}/infra/**/*.tf', '{workspaceRoot}/libs/infra/preview-stack/**/*.tf'],
+      inputs: ['{projectRoot}/infra/**/*.tf', '{workspaceRoot}/libs/infra/preview-stack/**/*.tf', { env: 'EPHENV_TF_PROVIDER_MIRROR' }],
       metadata: { description: 'terraform fmt -check and terraform validate of the preview stack, offline.' },
     },
     'deploy-preview': {

@@ -53,11 +53,13 @@ export interface CostEstimate {
 
 const GB = 1e9;
 
+/** Dollars with the precision the amount needs: $0.23, $0.115, $0.0040, <$0.0001. */
 export function formatUsd(amount: number): string {
   if (amount === 0) return '$0.00';
   if (amount < 0.0001) return '<$0.0001';
   if (amount < 0.01) return `$${amount.toFixed(4)}`;
-  return `$${amount.toFixed(2)}`;
+  const cents = Math.round(amount * 100) / 100;
+  return `$${amount >= 1 || Math.abs(amount - cents) < 1e-9 ? amount.toFixed(2) : amount.toFixed(3)}`;
 }
 
 const count = (n: number) => n.toLocaleString('en-US');

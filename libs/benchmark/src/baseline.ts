@@ -32,6 +32,8 @@ export interface ComparisonRow {
   /** (current - baseline) / baseline; undefined when either is missing or the baseline is 0. */
   change?: number;
   regression: boolean;
+  /** Better by as much as a regression would be worse (tolerance and floor alike). */
+  improvement: boolean;
 }
 
 export interface BaselineComparison {
@@ -89,12 +91,20 @@ export function compareWithBaseline(current: BenchmarkSummary, baseline: Benchma
     const c = stat(current.metrics, metric, ...keys);
     const change = b !== undefined && c !== undefined && b !== 0 ? (c - b) / b : undefined;
     let regression = false;
+    let improvement = false;
     if (b !== undefined && c !== undefined) {
-      if (kind === 'latency') regression = c > b * (1 + tolerance) && c - b > latencyFloorMs;
-      else if (kind === 'throughput') regression = c < b * (1 - tolerance);
-      else regression = c - b > Math.max(b * tolerance, errorRateFloor);
+      if (kind === 'latency') {
+        regression = c > b * (1 + tolerance) && c - b > latencyFloorMs;
+        improvement = c < b * (1 - tolerance) && b - c > latencyFloorMs;
+      } else if (kind === 'throughput') {
+        regression = c < b * (1 - tolerance);
+        improvement = c > b * (1 + tolerance);
+      } else {
+        regression = c - b > Math.max(b * tolerance, errorRateFloor);
+        improvement = b - c > Math.max(b * tolerance, errorRateFloor);
+      }
     }
-    return { label, metric, stat: keys[0], kind, baseline: b, current: c, change, regression };
+    return { label, metric, stat: keys[0], kind, baseline: b, current: c, change, regression, improvement };
   };
 
   const rows = [

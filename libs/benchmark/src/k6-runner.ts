@@ -9,12 +9,14 @@ import type { BenchmarkSummary, SummaryMetric } from './summary';
  * environment (never argv, so the token is not visible in `ps`):
  * - BASE_URL         the preview URL; the script POSTs to `${BASE_URL}/invocations`
  * - TOKEN            the preview's bearer token
- * - EPHENV_OPTIONS   JSON of the k6 options to export: `export const options = JSON.parse(__ENV.EPHENV_OPTIONS)`
- * - EXAMPLE_FILES    JSON array of absolute paths of the example files ({"request": ..., "response": ...})
+ * - EPHENV_OPTIONS   JSON {scenario, thresholds, summaryTrendStats}: the scenario with the
+ *                    command-line overrides applied, every threshold, and the trend columns; the
+ *                    script's options are `{ scenarios: { <name>: scenario }, thresholds, summaryTrendStats }`
+ * - EXAMPLE_FILES    comma-separated absolute paths of the example files ({"request": ..., "response": ...})
  * - EPHENV_SUMMARY   where `handleSummary(data)` must write `JSON.stringify(data)`
  */
 export interface K6Options {
-  scenarios: { default: ScenarioConfig };
+  scenario: ScenarioConfig;
   thresholds: Record<string, ThresholdSpec[]>;
   summaryTrendStats: string[];
 }
@@ -69,6 +71,8 @@ export function findK6(env: NodeJS.ProcessEnv = process.env): string | undefined
 }
 
 export function buildK6Invocation(input: K6RunInput): K6Invocation {
+  const withComma = input.exampleFiles.find((f) => f.includes(','));
+  if (withComma) throw new K6Error(`example file ${withComma}: a comma in its path cannot be passed to k6 in EXAMPLE_FILES; rename it`);
   return {
     command: input.k6,
     args: ['run', '--no-usage-report', input.script],
@@ -78,7 +82,7 @@ export function buildK6Invocation(input: K6RunInput): K6Invocation {
       BASE_URL: input.baseUrl,
       TOKEN: input.token,
       EPHENV_OPTIONS: JSON.stringify(input.options),
-      EXAMPLE_FILES: JSON.stringify(input.exampleFiles),
+      EXAMPLE_FILES: input.exampleFiles.join(','),
       EPHENV_SUMMARY: input.summaryPath,
     },
   };
@@ -90,26 +94,44 @@ export interface K6SpawnOptions {
   signal?: AbortSignal;
 }
 
-/** Runs k6 and resolves with its exit code; aborting sends SIGINT, on which k6 still writes its summary. */
+/**
+ * Runs k6 and resolves with its exit code. k6 gets its own process group so that a Ctrl-C reaches
+ * it once, through `signal`: on a second SIGINT k6 exits without writing its summary. If we exit
+ * first, the group is killed.
+ */
 export function spawnK6(invocation: K6Invocation, options: K6SpawnOptions = {}): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(invocation.command, invocation.args, {
       cwd: invocation.cwd,
       env: invocation.env,
+      detached: true,
       stdio: ['ignore', options.output ? 'pipe' : 'inherit', options.output ? 'pipe' : 'inherit'],
     });
     if (options.output) {
       child.stdout?.pipe(options.output, { end: false });
       child.stderr?.pipe(options.output, { end: false });
     }
-    const onAbort = () => child.kill('SIGINT');
+    const signalGroup = (sig: NodeJS.Signals) => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, sig);
+      } catch {
+        /* already gone */
+      }
+    };
+    const onAbort = () => signalGroup('SIGINT');
+    const onExit = () => signalGroup('SIGKILL');
     options.signal?.addEventListener('abort', onAbort, { once: true });
-    child.on('error', (e) => {
+    process.once('exit', onExit);
+    const cleanup = () => {
       options.signal?.removeEventListener('abort', onAbort);
+      process.removeListener('exit', onExit);
+    };
+    child.on('error', (e) => {
+      cleanup();
       reject(new K6Error(`could not start ${invocation.command}: ${e.message}. ${K6_INSTALL_HINT}`));
     });
     child.on('close', (code, signal) => {
-      options.signal?.removeEventListener('abort', onAbort);
+      cleanup();
       resolve(code ?? (signal ? 128 : 1));
     });
   });

@@ -22,9 +22,7 @@ function formatChange(row: ComparisonRow): string {
 
 function verdict(row: ComparisonRow): string {
   if (row.regression) return '🔺 regression';
-  if (row.change === undefined) return '';
-  const better = row.kind === 'throughput' ? row.change > 0 : row.change < 0;
-  return better && Math.abs(row.change) > 0.005 ? 'better' : '';
+  return row.improvement ? '✨ better' : '';
 }
 
 /**

@@ -36,8 +36,8 @@ export interface BenchmarkOptions {
   baseline?: string;
   /** Relative regression tolerance against the baseline (0.1 = 10%). */
   tolerance?: number;
-  /** Replaces load.thresholds entries, per metric. */
-  thresholds?: Record<string, ThresholdSpec[]>;
+  /** Replaces load.thresholds entries, per metric (an object, or its JSON from a command line). */
+  thresholds?: Record<string, ThresholdSpec[]> | string;
   /** Exit non-zero (1) when the baseline comparison finds a regression. */
   failOnRegression?: boolean;
   /** Live progress on stderr (default true). */
@@ -108,6 +108,22 @@ function chooseEngine(choice: EngineChoice, script: string, env: NodeJS.ProcessE
   return { engine: 'embedded' };
 }
 
+function thresholdOverrides(value: BenchmarkOptions['thresholds']): Record<string, ThresholdSpec[]> {
+  if (value === undefined) return {};
+  let parsed: unknown = value;
+  if (typeof value === 'string') {
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      throw new BenchmarkError(`--thresholds is not JSON: pass e.g. --thresholds='{"http_req_duration":["p(95)<300"]}'`);
+    }
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new BenchmarkError('--thresholds must map metric names to arrays of thresholds, e.g. {"http_req_duration":["p(95)<300"]}');
+  }
+  return parsed as Record<string, ThresholdSpec[]>;
+}
+
 function catalogue(engine: 'embedded' | 'k6'): ThresholdCatalogue {
   return engine === 'embedded'
     ? { metrics: EMBEDDED_METRICS, strict: true, tags: (metric) => EMBEDDED_TAGS[metric], engine }
@@ -133,7 +149,7 @@ export async function runBenchmark(options: BenchmarkOptions, ctx: BenchmarkCont
   const chosen = chooseEngine(options.engine ?? 'auto', script, env, notice);
 
   const scenario = resolveScenario(config.load.scenario, { rate: options.rate, duration: options.duration }, chosen.engine === 'embedded');
-  const thresholdConfig = { ...config.load.thresholds, ...options.thresholds };
+  const thresholdConfig = { ...config.load.thresholds, ...thresholdOverrides(options.thresholds) };
   const thresholds = parseThresholds(thresholdConfig, catalogue(chosen.engine));
   const trendStats = trendStatsFor(thresholds);
   const baseline = options.baseline ? readBaseline(options.baseline) : undefined;
@@ -171,7 +187,7 @@ export async function runBenchmark(options: BenchmarkOptions, ctx: BenchmarkCont
       script,
       baseUrl: target.url,
       token: target.token,
-      options: { scenarios: { default: scenario.k6 }, thresholds: thresholdConfig, summaryTrendStats: trendStats },
+      options: { scenario: scenario.k6, thresholds: thresholdConfig, summaryTrendStats: trendStats },
       exampleFiles: examples.map((e) => e.file),
       summaryPath,
       cwd: config.projectDir,

@@ -74,6 +74,12 @@ describe('baseline comparison', () => {
     expect(row(oneError, 'error rate').regression).toBe(false);
   });
 
+  it('marks an improvement only past the same tolerance and floor', () => {
+    const faster = compareWithBaseline(summary({ med: 20, p95: 60, p99: 149 }), main, 'main.json');
+    expect([row(faster, 'p50 latency').improvement, row(faster, 'p95 latency').improvement, row(faster, 'p99 latency').improvement]).toEqual([true, true, false]);
+    expect(renderMarkdown(summary({ med: 20, p95: 60, p99: 149 }), faster)).toContain('| p95 latency | 100ms | 60ms | -40.0% | ✨ better |');
+  });
+
   it('a stat missing on one side (a k6 baseline without p(99)) is shown as n/a, never a regression', () => {
     const k6Default = summary({ med: 40, p95: 100 });
     const c = compareWithBaseline(summary({ med: 40, p95: 100, p99: 500 }), k6Default, 'main.json');
@@ -99,7 +105,7 @@ describe('baseline comparison', () => {
     expect(md).toContain('<details open><summary>Compared with the baseline from 2025-05-01T10:00:00.000Z (regression past 10%, ignoring latency changes under 2 ms)</summary>');
     expect(md).toContain('| p50 latency | 40ms | 41ms | +2.5% |  |');
     expect(md).toContain('| p95 latency | 100ms | 130ms | +30.0% | 🔺 regression |');
-    expect(md).toContain('| p99 latency | 150ms | 140ms | -6.7% | better |');
+    expect(md).toContain('| p99 latency | 150ms | 140ms | -6.7% |  |'); // within tolerance: noise, not an improvement
     expect(md).toContain('| throughput | 20.0/s | 20.0/s | +0.0% |  |');
     expect(md).toContain('| error rate | 0.00% | 0.00% | ±0 |  |');
   });

@@ -18,7 +18,7 @@ const input = (overrides: Partial<K6RunInput> = {}): K6RunInput => ({
   baseUrl: 'http://127.0.0.1:9000',
   token: 'secret-token-abc123',
   options: {
-    scenarios: { default: { executor: 'constant-arrival-rate', rate: 20, duration: '30s', preAllocatedVUs: 5 } },
+    scenario: { executor: 'constant-arrival-rate', rate: 20, duration: '30s', preAllocatedVUs: 5 },
     thresholds: { http_req_duration: ['p(95)<200'], http_req_failed: [{ threshold: 'rate<0.01', abortOnFail: true }] },
     summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)', 'count'],
   },
@@ -44,7 +44,11 @@ describe('k6 invocation', () => {
       EPHENV_SUMMARY: '/ws/dist/ephenv/iris/k6-summary.json',
     });
     expect(JSON.parse(inv.env.EPHENV_OPTIONS!)).toEqual(input().options);
-    expect(JSON.parse(inv.env.EXAMPLE_FILES!)).toEqual(input().exampleFiles);
+    expect(inv.env.EXAMPLE_FILES).toBe('/ws/apps/iris/schemas/examples/setosa.json,/ws/apps/iris/schemas/examples/virginica.json');
+  });
+
+  it('refuses an example path EXAMPLE_FILES could not carry', () => {
+    expect(() => buildK6Invocation(input({ exampleFiles: ['/ws/a,b.json'] }))).toThrow(/example file \/ws\/a,b\.json: a comma in its path/);
   });
 
   it('finds an executable k6 on PATH, skipping folders without one and non-executable files', () => {
@@ -79,8 +83,26 @@ describe('k6 invocation', () => {
     const seen = JSON.parse(readFileSync(record, 'utf8'));
     expect(seen.argv).toEqual(['run', '--no-usage-report', '/ws/apps/iris/load/k6.js']);
     expect(seen.TOKEN).toBe('secret-token-abc123');
-    expect(seen.EPHENV_OPTIONS.scenarios.default.executor).toBe('constant-arrival-rate');
+    expect(seen.EPHENV_OPTIONS.scenario.executor).toBe('constant-arrival-rate');
     expect(Buffer.concat(chunks).toString()).toContain('fake k6 ran');
+    expect(readK6Summary(summaryPath).metrics.http_reqs.values.count).toBe(600);
+  });
+
+  it('an abort reaches k6 as one SIGINT, after which it still writes its summary', async () => {
+    const bin = createFakeK6(tmp);
+    const record = join(tmp, 'interrupted.json');
+    const summaryPath = join(tmp, 'interrupted-summary.json');
+    const output = new (await import('node:stream')).PassThrough();
+    const started = new Promise<void>((resolve) => output.on('data', (c: Buffer) => c.toString().includes('running') && resolve()));
+    const inv = buildK6Invocation(
+      input({ k6: join(bin, 'k6'), summaryPath, cwd: tmp, env: { PATH: process.env.PATH, FAKE_K6_RECORD: record, FAKE_K6_FIXTURE: FIXTURE, FAKE_K6_UNTIL_SIGINT: '1' } }),
+    );
+    const controller = new AbortController();
+    const exited = spawnK6(inv, { output, signal: controller.signal });
+    await started;
+    controller.abort();
+    expect(await exited).toBe(0);
+    expect(readFileSync(`${record}.sigints`, 'utf8')).toBe('1');
     expect(readK6Summary(summaryPath).metrics.http_reqs.values.count).toBe(600);
   });
 
@@ -108,7 +130,7 @@ describe('reading the handleSummary JSON k6 wrote', () => {
         engine: 'k6',
         project: 'iris',
         url: 'http://127.0.0.1:9000',
-        scenario: input().options.scenarios.default,
+        scenario: input().options.scenario,
         scenarioDescription: '20 iterations/s for 30s (maxVUs: 5)',
         startedAt: '2025-01-01T00:00:00.000Z',
         finishedAt: '2025-01-01T00:00:30.000Z',

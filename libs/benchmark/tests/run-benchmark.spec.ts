@@ -126,6 +126,8 @@ describe('runBenchmark with the embedded engine', () => {
     const w2 = workspace({ ...LOAD, thresholds: { http_req_failed: ['p(95)<1'] } });
     w2.recordPreview(server.url, TOKEN);
     await expect(runBenchmark({ duration: '1s' }, ctx(w2, io()))).rejects.toThrow(/rate metric does not support/);
+    await expect(runBenchmark({ duration: '1s', thresholds: '{"http_req_duration": ["p(95)<x"]}' }, ctx(w, io()))).rejects.toThrow(/"x" is not a number/);
+    await expect(runBenchmark({ duration: '1s', thresholds: 'p(95)<200' }, ctx(w, io()))).rejects.toThrow(/--thresholds is not JSON/);
     expect(server.received).toHaveLength(0);
   });
 
@@ -191,7 +193,7 @@ describe('runBenchmark with the k6 engine', () => {
     expect(seen.argv.join(' ')).not.toContain(TOKEN);
     expect(seen).toMatchObject({ BASE_URL: server.url, TOKEN, cwd: join(w.root, w.projectRoot) });
     expect(seen.EPHENV_OPTIONS).toEqual({
-      scenarios: { default: { ...LOAD.scenario, rate: 30 } },
+      scenario: { ...LOAD.scenario, rate: 30 },
       thresholds: { ...LOAD.thresholds, my_trend: ['p(99)<100'] },
       summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)', 'count', 'p(99.9)'],
     });

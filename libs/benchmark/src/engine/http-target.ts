@@ -27,6 +27,9 @@ export class HttpTarget {
       connections,
       pipelining: 1,
       keepAliveTimeout: 60_000,
+      // k6's default request timeout: a request without an answer after 60s fails (status 0).
+      headersTimeout: 60_000,
+      bodyTimeout: 60_000,
       connect: (options, callback) =>
         connector(options, (err, socket) => {
           if (socket) this.track(socket);

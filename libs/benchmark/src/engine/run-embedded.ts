@@ -133,6 +133,7 @@ class EmbeddedRun {
   private nextAt = 0;
   private nextArrival: () => number = () => Infinity;
   private timers = new Set<NodeJS.Timeout>();
+  private readonly onAbort = () => this.interrupt('the run was interrupted');
   private resolve!: (r: EmbeddedRunResult) => void;
   private reject!: (e: Error) => void;
 
@@ -172,7 +173,7 @@ class EmbeddedRun {
       this.t0 = performance.now();
       const { signal } = this.options;
       if (signal?.aborted) return this.interrupt('the run was interrupted before it started');
-      signal?.addEventListener('abort', () => this.interrupt('the run was interrupted'), { once: true });
+      signal?.addEventListener('abort', this.onAbort, { once: true });
 
       this.every(SAMPLE_EVERY_MS, () => this.sample());
       if (this.abortThresholds.length > 0) this.every(THRESHOLDS_EVERY_MS, () => this.checkAbortThresholds());
@@ -345,6 +346,7 @@ class EmbeddedRun {
   private finish(): void {
     if (this.finished) return;
     this.finished = true;
+    this.options.signal?.removeEventListener('abort', this.onAbort);
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     const testRunDurationMs = this.elapsed();

@@ -7,7 +7,8 @@ export interface BenchmarkExecutorSchema {
   url?: string;
   baseline?: string;
   tolerance?: number;
-  thresholds?: Record<string, ThresholdSpec[]>;
+  /** An object, or its JSON from the command line. */
+  thresholds?: Record<string, ThresholdSpec[]> | string;
   failOnRegression?: boolean;
   progress?: boolean;
 }

@@ -69,12 +69,29 @@ fs.writeFileSync(env.FAKE_K6_RECORD, JSON.stringify({
   BASE_URL: env.BASE_URL,
   TOKEN: env.TOKEN,
   EPHENV_OPTIONS: JSON.parse(env.EPHENV_OPTIONS),
-  EXAMPLE_FILES: JSON.parse(env.EXAMPLE_FILES),
+  EXAMPLE_FILES: env.EXAMPLE_FILES.split(','),
   EPHENV_SUMMARY: env.EPHENV_SUMMARY,
 }));
-if (env.FAKE_K6_FIXTURE) fs.copyFileSync(env.FAKE_K6_FIXTURE, env.EPHENV_SUMMARY);
-process.stdout.write('fake k6 ran\\n');
-process.exit(Number(env.FAKE_K6_EXIT || 0));
+const finish = () => {
+  if (env.FAKE_K6_FIXTURE) fs.copyFileSync(env.FAKE_K6_FIXTURE, env.EPHENV_SUMMARY);
+  process.stdout.write('fake k6 ran\\n');
+  process.exit(Number(env.FAKE_K6_EXIT || 0));
+};
+if (env.FAKE_K6_UNTIL_SIGINT) {
+  // like k6 on Ctrl-C: stop gracefully, still write the summary; count the signals received
+  let sigints = 0;
+  process.on('SIGINT', () => {
+    sigints++;
+    setTimeout(() => {
+      fs.writeFileSync(env.FAKE_K6_RECORD + '.sigints', String(sigints));
+      finish();
+    }, 200);
+  });
+  process.stdout.write('running\\n');
+  setInterval(() => {}, 1000);
+} else {
+  finish();
+}
 `,
   );
   chmodSync(file, 0o755);

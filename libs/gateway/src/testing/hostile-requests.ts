@@ -54,16 +54,16 @@ const jsonValue = fc.jsonValue({ stringUnit: 'binary' }) as fc.Arbitrary<Json>;
 export function hostileRequests(options: HostileRequestOptions): fc.Arbitrary<HostileRequest> {
   const { token } = options;
   const authorization = fc.oneof(
-    { weight: 6, arbitrary: fc.constantFrom(`Bearer ${token}`, `bearer ${token}`, `BEARER   ${token}`, `  Bearer ${token}  `) },
+    { weight: 14, arbitrary: fc.constantFrom(`Bearer ${token}`, `bearer ${token}`, `BEARER   ${token}`, `  Bearer ${token}  `) },
     {
-      weight: 2,
+      weight: 3,
       arbitrary: fc.constantFrom(undefined, '', 'Bearer', `Basic ${token}`, `Bearer ${token}x`, `Bearer ${token.slice(1)}`, `Bearer ${token.toUpperCase()}`, `Bearer ${token} ${token}`, `Bearer\t${token}`, `Bearer"${token}"`),
     },
     { weight: 1, arbitrary: printable(80) },
     { weight: 1, arbitrary: printable(80).map((t) => `Bearer ${t}`) },
   );
   const contentType = fc.oneof(
-    { weight: 6, arbitrary: fc.constantFrom('application/json', 'application/json; charset=utf-8', 'APPLICATION/JSON', 'application/json;charset="UTF-8"', ' application/json ; charset=UTF-8') },
+    { weight: 10, arbitrary: fc.constantFrom('application/json', 'application/json; charset=utf-8', 'APPLICATION/JSON', 'application/json;charset="UTF-8"', ' application/json ; charset=UTF-8') },
     {
       weight: 2,
       arbitrary: fc.constantFrom(undefined, '', 'text/plain', 'application/xml', 'application/json; charset=latin1', 'application/json; charset=utf-16', 'application/jsonx', 'application/problem+json', 'multipart/form-data; boundary=x'),
@@ -108,7 +108,7 @@ function bodies({ validRequest, maxBodyBytes }: HostileRequestOptions): fc.Arbit
     // Valid documents padded to a few bytes either side of the limit: exactly the limit is still served.
     { weight: 1, arbitrary: fc.tuple(validRequest, nearLimit).map(([doc, size]) => text(padded(JSON.stringify(doc), size))) },
     { weight: 1, arbitrary: fc.oneof(nearLimit, fc.integer({ min: maxBodyBytes, max: 2 * maxBodyBytes })).map((n) => text(`"${'x'.repeat(Math.max(0, n - 2))}"`)) },
-    { weight: 1, arbitrary: fc.constantFrom('', ' ', '\r\n', 'null', '{}', '[]') .map(text) },
+    { weight: 1, arbitrary: fc.constantFrom('', ' ', '\r\n', 'null', '{}', '[]').map(text) },
   );
 }
 
@@ -118,6 +118,7 @@ interface Mutation {
   value: Json;
   key: string;
   number: number;
+  copies: number;
 }
 
 const mutation: fc.Arbitrary<Mutation> = fc.record({
@@ -127,6 +128,7 @@ const mutation: fc.Arbitrary<Mutation> = fc.record({
   key: fc.string({ maxLength: 12, unit: 'binary' }),
   // Small shifts push values just past a bound; the rest are IEEE edge cases.
   number: fc.oneof(fc.double({ min: -10, max: 10, noNaN: true }), fc.double({ noNaN: true, noDefaultInfinity: true })),
+  copies: fc.constantFrom(1, 1_000),
 });
 
 type Key = string | number;
@@ -177,8 +179,8 @@ function mutate(doc: Json, m: Mutation): Json {
       parent[at] = typeof node === 'string' ? node : JSON.stringify(node);
       break;
     case 'grow':
-      // Past an array's maxItems, or a copy too many.
-      parent[at] = Array.isArray(node) && node.length ? [...node, ...Array.from({ length: 1 + (m.pick % 1_001) }, () => node[0])] : [node, node];
+      // One copy too many (uniqueItems) or a thousand (maxItems).
+      parent[at] = Array.isArray(node) && node.length ? [...node, ...Array.from({ length: m.copies }, () => node[0])] : [node, node];
       break;
     case 'none':
       break;
@@ -203,7 +205,8 @@ const spelling: fc.Arbitrary<Spelling> = fc.record({
 function spell(doc: Json, s: Spelling): string {
   let turn = 0;
   const ws = () => s.spaces[turn++ % s.spaces.length];
-  const str = (v: string) => (s.escapeStrings ? `"${[...v].map((c) => [...c].map((u) => `\\u${u.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')).join('').replace(/(\\u[0-9a-f]{4})/g, '$1')}"` : JSON.stringify(v));
+  // Every UTF-16 unit as a \uXXXX escape, lone surrogates included.
+  const str = (v: string) => (s.escapeStrings ? `"${Array.from({ length: v.length }, (_, i) => `\\u${v.charCodeAt(i).toString(16).padStart(4, '0')}`).join('')}"` : JSON.stringify(v));
   const num = (n: number) => {
     const plain = JSON.stringify(n);
     if (s.numbers === 'exponent') return n.toExponential();
@@ -250,8 +253,8 @@ function withSummary(req: HostileRequest, token: string): HostileRequest {
     enumerable: false,
     value: () => {
       const headers = JSON.stringify(req.headers).split(token).join('<token>');
-      const head = JSON.stringify(req.body.subarray(0, 300).toString('latin1'));
-      return `${req.method} ${JSON.stringify(req.path)} headers=${headers} body=${req.body.length} bytes${req.chunked ? ' chunked' : ''} ${head}${req.body.length > 300 ? '…' : ''}`;
+      const head = JSON.stringify(req.body.subarray(0, 160).toString('latin1'));
+      return `${req.method} ${JSON.stringify(req.path)} headers=${headers} body=${req.body.length} bytes${req.chunked ? ' chunked' : ''} ${head}${req.body.length > 160 ? '…' : ''}`;
     },
   });
 }
@@ -274,7 +277,7 @@ export function requestOracle(options: OracleOptions): (req: HostileRequest) => 
     // HTTP strips a field value's surrounding whitespace before anyone reads it.
     const header = (name: string) => req.headers[name]?.replace(/^[ \t]+|[ \t]+$/g, '');
     const credentials = /^bearer +(.*)$/i.exec(header('authorization') ?? '');
-    if (credentials?.[1].replace(/ +$/, '') !== options.token) return { status: 401, why: 'no valid bearer token' };
+    if (credentials?.[1] !== options.token) return { status: 401, why: 'no valid bearer token' };
 
     const bare = req.path.split('?')[0];
     const route = bare.length > 1 ? bare.replace(/\/+$/, '') || '/' : bare;

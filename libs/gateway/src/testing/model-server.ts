@@ -65,7 +65,8 @@ export function startModelServer(behaviour: ModelBehaviour = 'predict'): Promise
         case 'invalid-output':
           return send(200, JSON.stringify({ predictions: [{ label: 'dog', class_id: 7 }] }));
         default: {
-          const request = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { instances: Flower[] };
+          // Decoded like the real server's json.loads(bytes): a leading UTF-8 byte order mark is ignored.
+          const request = JSON.parse(new TextDecoder().decode(Buffer.concat(chunks))) as { instances: Flower[] };
           return send(200, JSON.stringify({ predictions: request.instances.map(predict) }));
         }
       }

@@ -1,0 +1,56 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { normalizePr } from '@ephenv/core';
+import { buildReport, ReportInputError, resultsRoot } from '../../report';
+
+export const REPORT_USAGE = 'ephenv report [--out <file>] [--pr <n>]';
+
+export interface CommandIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+export const processIo: CommandIo = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+};
+
+/** dist/ephenv/comment.md: where `report` writes the comment and `comment` reads it. */
+export const defaultCommentFile = (workspaceRoot: string) => join(resultsRoot(workspaceRoot), 'comment.md');
+
+/** A path as the user would type it from here: relative below the current folder, else absolute. */
+export function displayPath(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
+}
+
+/**
+ * `ephenv report`: the PR comment from dist/ephenv, written to a file and printed. It reports,
+ * it does not judge: 0 whatever the results say, 1 when an input is unreadable, 2 on usage errors.
+ */
+export async function reportCommand(workspaceRoot: string, args: string[], io: CommandIo = processIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  let out: string;
+  let pr: string | undefined;
+  try {
+    const { values } = parseArgs({ args, options: { out: { type: 'string' }, pr: { type: 'string' } }, allowPositionals: false });
+    out = values.out ? resolve(values.out) : defaultCommentFile(workspaceRoot);
+    pr = values.pr !== undefined ? normalizePr(values.pr) : undefined;
+  } catch (e) {
+    io.err(`ephenv report: ${(e as Error).message}\nusage: ${REPORT_USAGE}\n`);
+    return 2;
+  }
+  try {
+    const report = buildReport(workspaceRoot, { pr, env });
+    for (const warning of report.warnings) io.err(`ephenv report: warning: ${warning}\n`);
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, report.markdown);
+    io.out(report.markdown);
+    io.err(`ephenv report: written to ${displayPath(out)}\n`);
+    return 0;
+  } catch (e) {
+    if (!(e instanceof ReportInputError)) throw e;
+    io.err(`ephenv report: ${e.message}\n`);
+    return 1;
+  }
+}

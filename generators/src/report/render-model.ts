@@ -1,0 +1,209 @@
+import { isAbsolute, relative } from 'node:path';
+import { previewName } from '@ephenv/core';
+import { renderMarkdown } from '@ephenv/benchmark';
+import type { CheckStatus, ValidateReport } from '@ephenv/validate';
+import type { ModelAssessment, Verdict } from './assess-model';
+import { formatUsd, PRICES } from './estimate-cost';
+import { cell, code, details, html, ms, plural, relativeTime, table, utc } from './markdown';
+
+export const VERDICT_ICON: Record<Verdict, string> = { pass: '✅', warn: '⚠️', fail: '❌' };
+const CHECK_ICON: Record<CheckStatus, string> = { pass: '✅', fail: '❌', warn: '⚠️', skip: '⏭️' };
+/** Failure details shown per check; the full list is in validate.json and the JUnit report. */
+const MAX_DETAIL_LINES = 10;
+const DEFAULT_SSM_PREFIX = '/ephenv';
+
+export interface RenderContext {
+  workspaceRoot: string;
+  now: Date;
+}
+
+/** The CloudWatch console page of a log group (the console double-encodes the name, with `$` for `%`). */
+export function cloudWatchLogGroupUrl(region: string, logGroup: string): string {
+  const encoded = encodeURIComponent(encodeURIComponent(logGroup)).replace(/%/g, '$');
+  return `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#logsV2:log-groups/log-group/${encoded}`;
+}
+
+function tokenParameter(a: ModelAssessment): string | undefined {
+  if (a.details.tokenParameter) return a.details.tokenParameter;
+  try {
+    return `${DEFAULT_SSM_PREFIX}/${previewName(a.results.project, a.results.preview?.pr ?? '')}/token`;
+  } catch {
+    return undefined;
+  }
+}
+
+/** URL, how to get the token (never the token), expiry. */
+export function previewLines(a: ModelAssessment, ctx: RenderContext): string[] {
+  const { preview, project, steps } = a.results;
+  if (!preview) {
+    return [steps.destroy === 'ok' ? '**Preview**: destroyed at the end of the run.' : '**Preview**: none recorded.', ''];
+  }
+  const facts = [preview.provider, preview.endpointType, preview.pr === 'local' ? 'no PR' : `PR #${preview.pr}`, preview.gitSha ? `commit ${code(preview.gitSha.slice(0, 7))}` : undefined];
+  const started = Date.parse(preview.startedAt);
+  if (!Number.isNaN(started)) facts.push(`started ${utc(new Date(started))}`);
+  const lines = [`**Preview**: ${preview.provider === 'aws' ? `<${preview.url}>` : code(preview.url)} (${facts.filter(Boolean).join(', ')})`, ''];
+
+  if (preview.provider === 'aws') {
+    const parameter = tokenParameter(a);
+    const region = a.details.region ? ` --region ${a.details.region}` : '';
+    lines.push(
+      parameter
+        ? `**Token**: in the SSM SecureString ${code(parameter)}; read it with ${code(`aws ssm get-parameter --name ${parameter} --with-decryption --query Parameter.Value --output text${region}`)}`
+        : `**Token**: in SSM (the record names the parameter); ask whoever can read the preview account's parameters.`,
+      '',
+    );
+  } else {
+    lines.push(
+      `**Token**: on the machine that deployed it, ${code(`npx ephenv token ${project}`)} (kept in ${code(`.ephenv/previews/${project}.json`)}, mode 0600). ` +
+        `Try it: ${code(`curl -H "Authorization: Bearer $(npx ephenv token ${project})" ${preview.url}/ping`)}`,
+      '',
+    );
+  }
+  if (a.expiresAt) {
+    const ttl = a.ttlHours !== undefined ? `TTL ${a.ttlHours} h: ` : '';
+    const when = a.expiresAt.getTime() > ctx.now.getTime() ? `expires ${utc(a.expiresAt)} (${relativeTime(a.expiresAt, ctx.now)})` : `expired ${utc(a.expiresAt)} (${relativeTime(a.expiresAt, ctx.now)})`;
+    const how = preview.provider === 'aws' ? 'the reaper destroys it then' : `stop it sooner with ${code(`npx nx run ${project}:destroy-preview`)}`;
+    lines.push(`**Lifetime**: ${ttl}${when}; ${how}.`, '');
+  }
+  return lines;
+}
+
+/** "static 7/7 · compatibility 2/2 · live 6/7" (passed or warned out of those that ran). */
+export function validationCounts(report: ValidateReport): string {
+  return report.parts
+    .map((part) => {
+      const checks = report.checks.filter((c) => c.part === part);
+      const ran = checks.filter((c) => c.status !== 'skip');
+      const ok = ran.filter((c) => c.status !== 'fail').length;
+      return ran.length === 0 ? `${part} skipped` : `${part} ${ok}/${ran.length}`;
+    })
+    .join(' · ');
+}
+
+function validationLines(a: ModelAssessment): string[] {
+  const report = a.results.validate;
+  if (!report) return ['**Validation**: no validate.json.', ''];
+  const lines = [`**Validation** (vs ${code(report.compat?.base ?? 'base')}): ${report.status === 'pass' ? '✅' : '❌'} ${validationCounts(report)}`, ''];
+  // Failed checks are listed under "What failed"; this shows what passed with a caveat or did not run.
+  const notable = report.checks.filter((c) => c.status === 'warn' || c.status === 'skip');
+  if (notable.length > 0) lines.push(...table(['', 'part', 'check', 'result'], notable.map((c) => [CHECK_ICON[c.status], c.part, cell(c.name), cell(c.message)])), '');
+  if (report.live && !report.live.ran && report.live.reason) lines.push(`> Live checks did not run: ${cell(report.live.reason)}`, '');
+  return lines;
+}
+
+/** Breaking changes: where a client's request or reading of the answer breaks, and why. */
+function breakingLines(a: ModelAssessment): string[] {
+  if (a.breaking.length === 0) return [];
+  const report = a.results.validate!;
+  const allowed = report.compat.allowBreaking ? ' (allowed by --allowBreaking)' : '';
+  return [
+    `#### Breaking schema changes vs ${code(report.compat.base)}${allowed}`,
+    '',
+    ...table(
+      ['side', 'pointer', 'rule', 'change', 'reason'],
+      a.breaking.map((f) => [f.direction, code(f.pointer === '' ? '/' : f.pointer), code(f.rule), cell(`${f.old ?? 'none'} → ${f.new ?? 'none'}`), cell(f.reason)]),
+    ),
+    '',
+  ];
+}
+
+/** Each failed check with its details (files, pointers), beyond the compatibility findings shown above. */
+function failedCheckLines(a: ModelAssessment): string[] {
+  const failed = (a.results.validate?.checks ?? []).filter((c) => c.status === 'fail' && c.part !== 'compatibility' && (c.details?.length ?? 0) > 0);
+  return failed.flatMap((c) => {
+    const shown = c.details!.slice(0, MAX_DETAIL_LINES);
+    const more = c.details!.length - shown.length;
+    return [`**❌ ${c.part} / ${cell(c.name)}**`, '', '```text', ...shown, ...(more > 0 ? [`… ${more} more in validate.json`] : []), '```', ''];
+  });
+}
+
+function benchmarkLines(a: ModelAssessment): string[] {
+  const summary = a.results.benchmark;
+  if (!summary) return ['**Benchmark**: no benchmark.json.', ''];
+  // One level below the model's own heading.
+  return [renderMarkdown(summary).replace(/^### /gm, '#### ').trimEnd(), ''];
+}
+
+function costSummary(a: ModelAssessment): string {
+  const cost = a.cost;
+  if (!cost) return 'no preview';
+  if (cost.free) return '$0 (local)';
+  const approx = cost.complete ? '' : ' (incomplete)';
+  return cost.perHour > 0 ? `${formatUsd(cost.perHour)}/h · ${formatUsd(cost.soFar)} so far${approx}` : `${formatUsd(cost.soFar)} so far${approx}`;
+}
+
+function costLines(a: ModelAssessment): string[] {
+  const cost = a.cost;
+  if (!cost) return [];
+  const source = `Approximate on-demand list prices, ${PRICES.region}, as of ${PRICES.asOf} (${PRICES.sagemaker.source}, ${PRICES.lambda.source}, ${PRICES.apiGateway.source}).`;
+  if (cost.free) return [`**Cost**: $0: ${cost.notes.join(' ')}`, ''];
+  const body = [
+    ...table(
+      ['item', 'per hour', 'per 1,000 requests', 'so far', 'basis'],
+      cost.lines.map((l) => [l.item, formatUsd(l.perHour), formatUsd(l.perThousandRequests), formatUsd(l.soFar), cell(l.basis)]),
+      ['---', '---:', '---:', '---:', '---'],
+    ),
+    `| **total** | **${formatUsd(cost.perHour)}** | **${formatUsd(cost.perThousandRequests)}** | **${formatUsd(cost.soFar)}** | |`,
+    '',
+    ...cost.notes.map((n) => `> ${cell(n)}`),
+    ...(cost.notes.length > 0 ? [''] : []),
+    `<sub>${source}</sub>`,
+  ];
+  return details(`Estimated cost: ${html(costSummary(a))}`, body);
+}
+
+function logLines(a: ModelAssessment, ctx: RenderContext): string[] {
+  const { preview, project } = a.results;
+  if (!preview) return [];
+  if (preview.provider === 'aws') {
+    const groups = Object.entries(a.details.logGroups);
+    const region = a.details.region ?? PRICES.region;
+    if (groups.length === 0) return [`**Logs**: ${code(`npx nx run ${project}:logs --provider aws`)}`, ''];
+    return [`**Logs** (CloudWatch, ${region}): ${groups.map(([role, group]) => `[${role}](${cloudWatchLogGroupUrl(region, group)})`).join(' · ')}`, ''];
+  }
+  const files = Object.entries(preview.logs ?? {}).map(([role, file]) => {
+    const shown = isAbsolute(file) && !relative(ctx.workspaceRoot, file).startsWith('..') ? relative(ctx.workspaceRoot, file) : file;
+    return `${role} ${code(shown)}`;
+  });
+  return [`**Logs** (on the machine that deployed it): ${[...files, code(`npx nx run ${project}:logs`)].join(' · ')}`, ''];
+}
+
+/** The cells of the model's row in the summary table. */
+export function summaryRow(a: ModelAssessment, ctx: RenderContext): string[] {
+  const { preview, validate, benchmark, steps, project } = a.results;
+  const previewCell = preview ? (preview.provider === 'aws' ? `<${preview.url}>` : code(preview.url)) : steps.deploy === 'failed' ? '❌ deploy failed' : steps.destroy === 'ok' ? 'destroyed' : '—';
+  const validateCell = validate
+    ? `${validate.status === 'pass' ? '✅' : '❌'} ${plural(validate.checks.filter((c) => c.status === 'pass').length, 'check')} passed${validate.status === 'fail' ? `, ${validate.checks.filter((c) => c.status === 'fail').length} failed` : ''}`
+    : steps.validate === 'failed'
+      ? '❌ failed'
+      : '—';
+  let benchmarkCell = steps.benchmark === 'failed' ? '❌ failed' : '—';
+  if (benchmark) {
+    const all = Object.values(benchmark.metrics).flatMap((m) => Object.values(m.thresholds ?? {}));
+    const met = all.filter((t) => t.ok).length;
+    const p95 = benchmark.metrics.http_req_duration?.values['p(95)'];
+    const regression = benchmark.ephenv.baseline?.regressed ? ' · 🔺 vs baseline' : '';
+    benchmarkCell = `${met === all.length && !benchmark.ephenv.aborted ? '✅' : '❌'} ${met}/${all.length} thresholds met${p95 !== undefined ? ` · p95 ${ms(p95)}` : ''}${regression}`;
+  }
+  const expires = a.expiresAt ? (a.expiresAt.getTime() > ctx.now.getTime() ? relativeTime(a.expiresAt, ctx.now) : `expired ${relativeTime(a.expiresAt, ctx.now)}`) : '—';
+  return [VERDICT_ICON[a.verdict], `**${cell(project)}**`, previewCell, validateCell, benchmarkCell, cell(costSummary(a)), expires];
+}
+
+/**
+ * One model's part of the comment. Green: everything collapsed. Warnings: listed, the rest
+ * collapsed. Failed: what failed first, then breaking changes, failed checks and the benchmark
+ * expanded; cost and logs stay collapsed.
+ */
+export function renderModelSection(a: ModelAssessment, ctx: RenderContext): string[] {
+  const { project } = a.results;
+  const everything = [...previewLines(a, ctx), ...validationLines(a), ...benchmarkLines(a), ...costLines(a), ...logLines(a, ctx)];
+  if (a.verdict === 'pass') return details(`${VERDICT_ICON.pass} <b>${html(project)}</b>: preview, checks, benchmark, cost, logs`, everything);
+
+  const out = [`### ${VERDICT_ICON[a.verdict]} ${project}`, ''];
+  if (a.failures.length > 0) out.push(`**What failed** (${a.failures.length}):`, '', ...a.failures.map((f) => `- ❌ ${f}`), '');
+  if (a.warnings.length > 0) out.push(`**Worth a look**:`, '', ...a.warnings.map((w) => `- ⚠️ ${w}`), '');
+  if (a.verdict === 'warn') return [...out, ...details(`Details of ${html(project)}: preview, checks, benchmark, cost, logs`, everything)];
+
+  out.push(...previewLines(a, ctx), ...validationLines(a), ...breakingLines(a), ...failedCheckLines(a), ...benchmarkLines(a), ...costLines(a), ...logLines(a, ctx));
+  return out;
+}

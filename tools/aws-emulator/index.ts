@@ -1,0 +1,2 @@
+export * from './start-moto';
+export * from './emulator-env';
