@@ -1,6 +1,6 @@
 import { loadExamples, loadModelConfig, readRecord, resultsDir, type ThresholdSpec } from '@ephenv/core';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { compareWithBaseline, readBaseline, type BaselineComparison } from './baseline';
 import { runEmbedded } from './engine/run-embedded';
 import { buildK6Invocation, findK6, K6_INSTALL_HINT, K6Error, readK6Summary, spawnK6 } from './k6-runner';
@@ -34,6 +34,8 @@ export interface BenchmarkOptions {
   url?: string;
   /** A previous benchmark.json (e.g. main's last) to compare with. */
   baseline?: string;
+  /** A folder of earlier results, `<dir>/<project>/benchmark.json` (main's last CI artifact); used when `baseline` is not given. */
+  baselineDir?: string;
   /** Relative regression tolerance against the baseline (0.1 = 10%). */
   tolerance?: number;
   /** Replaces load.thresholds entries, per metric (an object, or its JSON from a command line). */
@@ -152,7 +154,8 @@ export async function runBenchmark(options: BenchmarkOptions, ctx: BenchmarkCont
   const thresholdConfig = { ...config.load.thresholds, ...thresholdOverrides(options.thresholds) };
   const thresholds = parseThresholds(thresholdConfig, catalogue(chosen.engine));
   const trendStats = trendStatsFor(thresholds);
-  const baseline = options.baseline ? readBaseline(options.baseline) : undefined;
+  const baselineFile = baselineFor(options, ctx);
+  const baseline = baselineFile ? readBaseline(baselineFile) : undefined;
 
   const outDir = resultsDir(ctx.workspaceRoot, ctx.project);
   mkdirSync(outDir, { recursive: true });
@@ -216,8 +219,8 @@ export async function runBenchmark(options: BenchmarkOptions, ctx: BenchmarkCont
   };
   const summary: BenchmarkSummary = { ...data, ephenv: info };
   let comparison: BaselineComparison | undefined;
-  if (baseline && options.baseline) {
-    comparison = compareWithBaseline(summary, baseline, options.baseline, { tolerance: options.tolerance });
+  if (baseline && baselineFile) {
+    comparison = compareWithBaseline(summary, baseline, baselineFile, { tolerance: options.tolerance });
     info.baseline = comparison;
   }
 
@@ -230,4 +233,14 @@ export async function runBenchmark(options: BenchmarkOptions, ctx: BenchmarkCont
   if (failed.length > 0) exitCode = THRESHOLDS_FAILED_EXIT_CODE;
   else if (options.failOnRegression && comparison?.regressed) exitCode = REGRESSION_EXIT_CODE;
   return { summary, exitCode, summaryFile, markdown: renderMarkdown(summary, comparison) };
+}
+
+/** The baseline file: --baseline, else the project's file in --baselineDir when there is one (a new model has none). */
+function baselineFor(options: BenchmarkOptions, ctx: BenchmarkContext): string | undefined {
+  if (options.baseline) return options.baseline;
+  if (!options.baselineDir) return undefined;
+  const file = join(resolve(ctx.workspaceRoot, options.baselineDir), ctx.project, 'benchmark.json');
+  if (existsSync(file)) return file;
+  (ctx.stderr ?? process.stderr).write(`ephenv benchmark: no baseline for ${ctx.project} in ${options.baselineDir} (a new model, or main has no result yet)\n`);
+  return undefined;
 }

@@ -142,8 +142,8 @@ describe('the local adapter with the HTTP invoker and a real model server', () =
     }
     const res = await request(`${gateway.url}/invocations`, { method: 'POST', headers: json, body: Readable.from(endless()) });
     expect(res.statusCode).toBe(413);
-    expect(res.headers.connection).toBe('close');
     expect(await res.body.json()).toMatchObject({ error: expect.stringContaining(`limit of ${LIMIT} bytes`) });
+    // The rest is discarded up to a cap (so clients still sending read their 413), then cut off.
     expect(sent).toBeLessThan(32 * 1024 * 1024);
     // The event carried just past the limit, not the whole stream.
     expect(Buffer.from(events[0].body!, events[0].isBase64Encoded ? 'base64' : 'utf8').length).toBe(LIMIT + 1);

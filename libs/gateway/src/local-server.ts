@@ -44,7 +44,8 @@ export function startLocalGateway(options: LocalGatewayOptions): Promise<LocalGa
     const { body, overflow } = Number.isFinite(declared) && declared > maxBodyBytes ? { body: Buffer.alloc(0), overflow: true } : await readBody(req, maxBodyBytes);
     const result = await options.handler(toEvent(req, body));
     // While closing, answers end their connection so close() need not wait for idle keep-alive sockets.
-    write(res, result, overflow || closing);
+    write(res, result, closing || (overflow && declared > maxBodyBytes + DISCARD_LIMIT_BYTES));
+    if (overflow) discardRest(req);
   }
 
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
@@ -133,9 +134,24 @@ function toEvent(req: IncomingMessage, body: Buffer): HttpApiEvent {
   };
 }
 
+/**
+ * How much of an oversized body is read and thrown away after the 413, so that a client still
+ * sending can read the answer instead of hitting a closed socket (EPIPE). Past this, the
+ * connection is cut: nobody gets to make the gateway swallow gigabytes.
+ */
+const DISCARD_LIMIT_BYTES = 8 * 1024 * 1024;
+
+function discardRest(req: IncomingMessage) {
+  let discarded = 0;
+  req.on('data', (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > DISCARD_LIMIT_BYTES) req.socket.destroy();
+  });
+  req.resume();
+}
+
 function write(res: ServerResponse, result: HttpApiResult, close: boolean) {
   const body = Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
-  // After an oversized body the rest is never read: "connection: close" ends the socket once the answer is out.
   res.writeHead(result.statusCode, { ...result.headers, 'content-length': body.length, ...(close ? { connection: 'close' } : {}) });
   res.end(body);
 }

@@ -6,6 +6,7 @@ export interface BenchmarkExecutorSchema {
   duration?: string;
   url?: string;
   baseline?: string;
+  baselineDir?: string;
   tolerance?: number;
   /** An object, or its JSON from the command line. */
   thresholds?: Record<string, ThresholdSpec[]> | string;
