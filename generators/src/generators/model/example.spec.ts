@@ -2,6 +2,7 @@ import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { initGenerator } from '../init/generator';
 import { modelGenerator } from './generator';
 
 const REPO = resolve(__dirname, '..', '..', '..', '..');
@@ -32,5 +33,14 @@ describe('the example model', () => {
       expect(readFileSync(join(REPO, EXAMPLE, file), 'utf8'), file).toBe(tree.read(`${EXAMPLE}/${file}`, 'utf-8'));
     }
     expect(statSync(join(REPO, EXAMPLE, 'src', 'serve')).mode & 0o111).not.toBe(0);
+  });
+
+  it("the workspace's own workflows are exactly what `init` writes", async () => {
+    const tree = createTreeWithEmptyWorkspace();
+    await initGenerator(tree, {});
+    for (const name of ['ephemeral-env.yml', 'reaper.yml', 'ci.yml']) {
+      const path = `.github/workflows/${name}`;
+      expect(readFileSync(join(REPO, path), 'utf8'), path).toBe(tree.read(path, 'utf-8'));
+    }
   });
 });
