@@ -1,10 +1,10 @@
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { freePort, startDetached, stopProcess, tail } from '@ephenv/core';
 
 export interface MotoOptions {
-  /** Log of the server's output (default: `<tmpdir>/ephenv-moto-<port>.log`). */
+  /** Log of the server's output, kept after `stop()` (default: `<tmpdir>/ephenv-moto-<port>.log`, removed by `stop()`). */
   logFile?: string;
   /** How long to wait for the server to answer (default 30 s). */
   readyTimeoutMs?: number;
@@ -69,6 +69,7 @@ export async function startMoto(options: MotoOptions = {}): Promise<MotoServer> 
     const { pid, exited } = startDetached([COMMAND, '-H', HOST, '-p', String(port)], { cwd: tmpdir(), env, log: logFile });
     const stop = async () => {
       await stopProcess(pid);
+      if (!options.logFile) rmSync(logFile, { force: true });
     };
 
     let exitCode: number | null | undefined;
@@ -79,7 +80,8 @@ export async function startMoto(options: MotoOptions = {}): Promise<MotoServer> 
       await sleep(100);
     }
 
-    await stop();
+    // The log stays behind for diagnosis.
+    await stopProcess(pid);
     const log = tail(logFile, 20);
     if (exitCode !== undefined && /Address already in use/i.test(log) && attempt < PORT_ATTEMPTS) continue;
     throw new Error(

@@ -7,4 +7,4 @@ export { LocalProvider, PreviewStartError } from './local/local-provider';
 export { waitForPing } from './local/wait-for-ping';
 export * from './logs';
 export * from './status';
-export { terraformEnv } from '../../../tools/terraform/cli-config';
+export * from './terraform';

@@ -1,7 +1,7 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { join } from 'node:path';
 import { stateDir } from '@ephenv/core';
-import { terraformEnv } from '@ephenv/deploy';
+import { terraformEnv, withInitLock } from '@ephenv/deploy';
 import { projectContext } from '../project-context';
 import { runCommand } from '../run-command';
 import type { InfraValidateExecutorSchema } from './schema';
@@ -25,7 +25,8 @@ export default async function infraValidateExecutor(_options: InfraValidateExecu
   for (const [name, argv, fix] of steps) {
     let code: number;
     try {
-      code = await runCommand(argv, { cwd: workspaceRoot, env });
+      // Parallel inits (one per model) must not race on a shared provider cache.
+      code = name === 'init' ? await withInitLock(workspaceRoot, () => runCommand(argv, { cwd: workspaceRoot, env })) : await runCommand(argv, { cwd: workspaceRoot, env });
     } catch (e) {
       console.error(`ephenv: ${(e as Error).message.includes('ENOENT') ? 'terraform is not on PATH: install Terraform 1.6 or newer (https://developer.hashicorp.com/terraform/install)' : (e as Error).message}`);
       return { success: false };

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
@@ -118,22 +118,32 @@ export function findProviderMirror(workspaceRoot: string, search: MirrorSearch =
   return found;
 }
 
+/**
+ * A packed mirror holds provider zips, which every `terraform init` would extract again; an
+ * unpacked one holds ready directories that Terraform links into `.terraform` without copying.
+ */
+export function isPackedMirror(mirror: string): boolean {
+  return readdirSync(join(mirror, AWS_PROVIDER_PATH)).some((entry) => entry.endsWith('.zip'));
+}
+
 export interface CliConfig {
   /** The CLI configuration file ephenv wrote. */
   configFile: string;
-  /** Shared provider cache: every model's stack links the same provider instead of copying it. */
-  pluginCacheDir: string;
+  /**
+   * Shared provider cache, so N model stacks do not install the provider N times; absent with an
+   * unpacked mirror, which Terraform already links without copying (and a cache there would only
+   * add the cache's race between parallel inits).
+   */
+  pluginCacheDir?: string;
   mirror: string | undefined;
 }
 
 /** HCL string literal: JSON escaping plus HCL's template sequences. */
 const hclString = (value: string) => JSON.stringify(value).replace(/\$\{/g, () => '$${').replace(/%\{/g, '%%{');
 
-export function renderCliConfig(mirror: string | undefined, pluginCacheDir: string): string {
-  const lines = [
-    '# Written by ephenv (tools/terraform/cli-config.ts) on every run; edits are overwritten.',
-    `plugin_cache_dir = ${hclString(pluginCacheDir)}`,
-  ];
+export function renderCliConfig(mirror: string | undefined, pluginCacheDir: string | undefined): string {
+  const lines = ['# Written by ephenv (libs/deploy/src/terraform/cli-config.ts) on every run; edits are overwritten.'];
+  if (pluginCacheDir) lines.push(`plugin_cache_dir = ${hclString(pluginCacheDir)}`);
   if (mirror) {
     lines.push(
       '',
@@ -152,12 +162,12 @@ export function renderCliConfig(mirror: string | undefined, pluginCacheDir: stri
   return `${lines.join('\n')}\n`;
 }
 
-/** Writes `.ephenv/terraform/cli.tfrc` for this machine and creates the shared plugin cache. */
+/** Writes `.ephenv/terraform/cli.tfrc` for this machine (and the shared plugin cache when one helps). */
 export function writeCliConfig(workspaceRoot: string, search: MirrorSearch = {}): CliConfig {
   const dir = terraformStateDir(workspaceRoot);
-  const pluginCacheDir = join(dir, 'plugin-cache');
-  mkdirSync(pluginCacheDir, { recursive: true });
   const mirror = findProviderMirror(workspaceRoot, search);
+  const pluginCacheDir = mirror && !isPackedMirror(mirror) ? undefined : join(dir, 'plugin-cache');
+  if (pluginCacheDir) mkdirSync(pluginCacheDir, { recursive: true });
   const configFile = join(dir, 'cli.tfrc');
   const content = renderCliConfig(mirror, pluginCacheDir);
   const current = existsSync(configFile) ? readFileSync(configFile, 'utf8') : undefined;
@@ -168,7 +178,9 @@ export function writeCliConfig(workspaceRoot: string, search: MirrorSearch = {})
 /**
  * The environment variables every Terraform run of ephenv adds to its own: a CLI config that
  * finds the provider offline (unless TF_CLI_CONFIG_FILE already names an existing file, which is
- * respected as is), a shared plugin cache, and non-interactive mode.
+ * respected as is), the shared plugin cache when it saves copies, and non-interactive mode.
+ * When TF_PLUGIN_CACHE_DIR is set, run `terraform init` inside `withInitLock`: Terraform's cache
+ * is not safe for parallel installs.
  */
 export function terraformEnv(workspaceRoot: string, search: MirrorSearch = {}): Record<string, string> {
   const env = search.env ?? process.env;
@@ -178,7 +190,7 @@ export function terraformEnv(workspaceRoot: string, search: MirrorSearch = {}): 
     return { TF_CLI_CONFIG_FILE: userConfig, ...automation };
   }
   const { configFile, pluginCacheDir } = writeCliConfig(workspaceRoot, search);
-  return { TF_CLI_CONFIG_FILE: configFile, TF_PLUGIN_CACHE_DIR: pluginCacheDir, ...automation };
+  return { TF_CLI_CONFIG_FILE: configFile, ...(pluginCacheDir ? { TF_PLUGIN_CACHE_DIR: pluginCacheDir } : {}), ...automation };
 }
 
 /** Parallel runs (one per model) may write the same file: write aside, then rename over it. */

@@ -1,0 +1,3 @@
+export * from './cli-config';
+export * from './backend-config';
+export * from './init-lock';
