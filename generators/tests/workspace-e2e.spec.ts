@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,13 +28,41 @@ function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', ['-c', 'user.name=ephenv', '-c', 'user.email=ci@ephenv.dev', ...args], { cwd, encoding: 'utf8' });
 }
 
+const ENV = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_SKIP_NX_CACHE: 'true', CI: 'true', FORCE_COLOR: '0', NO_COLOR: '1' };
+
 function nx(cwd: string, ...args: string[]) {
-  const result = spawnSync(join(cwd, 'node_modules', '.bin', 'nx'), args, {
-    cwd,
-    encoding: 'utf8',
-    env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_SKIP_NX_CACHE: 'true', CI: 'true', FORCE_COLOR: '0', NO_COLOR: '1' },
-  });
+  const result = spawnSync(join(cwd, 'node_modules', '.bin', 'nx'), args, { cwd, encoding: 'utf8', env: ENV });
   return { code: result.status, out: `${result.stdout}\n${result.stderr}` };
+}
+
+/** The `ephenv` CLI as `npx ephenv` runs it in that checkout. */
+function ephenv(cwd: string, ...args: string[]) {
+  const result = spawnSync(process.execPath, [join(cwd, 'generators', 'bin', 'ephenv.js'), ...args], { cwd, encoding: 'utf8', env: ENV });
+  return { code: result.status, out: `${result.stdout}\n${result.stderr}` };
+}
+
+/**
+ * Processes whose command line mentions the checkout: a finished lifecycle leaves none (Nx's own
+ * plugin workers, which exit by themselves after a command, aside).
+ */
+function processesOf(root: string): string[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d) && Number(d) !== process.pid)
+    .flatMap((pid) => {
+      try {
+        const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+        return cmd.includes(root) && !cmd.includes('plugin-worker.js') ? [`${pid}: ${cmd}`] : [];
+      } catch {
+        return [];
+      }
+    });
+}
+
+function setScenarioDuration(root: string, model: string, duration: string) {
+  const file = join(root, 'apps', model, 'ephenv.json');
+  const config = JSON.parse(readFileSync(file, 'utf8'));
+  config.load.scenario.duration = duration;
+  writeFileSync(file, JSON.stringify(config, null, 2) + '\n');
 }
 
 describe('a clean checkout', () => {
@@ -95,4 +123,68 @@ describe('a clean checkout', () => {
     expect(out).toContain('iris-classifier');
     expect(affected()).toContain('fraud-detector');
   });
+
+  it('previews a model: deploy, validate (JSON + JUnit), benchmark within thresholds, exit 99 when tightened, destroy', () => {
+    const deployed = nx(root, 'run', 'iris-classifier:deploy-preview');
+    expect(deployed.code, deployed.out).toBe(0);
+    expect(deployed.out).toMatch(/URL: +http:\/\/127\.0\.0\.1:\d+/);
+    const record = JSON.parse(readFileSync(join(root, '.ephenv/previews/iris-classifier.json'), 'utf8'));
+    expect(deployed.out).not.toContain(record.token);
+    try {
+      const validated = nx(root, 'run', 'iris-classifier:validate');
+      expect(validated.code, validated.out).toBe(0);
+      const report = JSON.parse(readFileSync(join(root, 'dist/ephenv/iris-classifier/validate.json'), 'utf8'));
+      expect(report.status).toBe('pass');
+      expect(report.checks.filter((c: { part: string }) => c.part === 'live').length).toBeGreaterThan(5);
+      expect(readFileSync(join(root, 'dist/ephenv/iris-classifier/validate.junit.xml'), 'utf8')).toMatch(/<testsuites[^>]* failures="0"/);
+
+      const benchmarked = ephenv(root, 'benchmark', 'iris-classifier', '--duration', '3s');
+      expect(benchmarked.code, benchmarked.out).toBe(0);
+      const summary = JSON.parse(readFileSync(join(root, 'dist/ephenv/iris-classifier/benchmark.json'), 'utf8'));
+      expect(summary.metrics.http_reqs.values.count).toBeGreaterThan(40);
+      expect(summary.ephenv.thresholds.ok).toBe(true);
+
+      const tightened = ephenv(root, 'benchmark', 'iris-classifier', '--duration', '2s', '--thresholds', '{"http_req_duration":["p(95)<0.01"]}');
+      expect(tightened.code, tightened.out).toBe(99);
+      expect(tightened.out).toContain('p(95)<0.01');
+    } finally {
+      const destroyed = nx(root, 'run', 'iris-classifier:destroy-preview');
+      expect(destroyed.code, destroyed.out).toBe(0);
+    }
+    expect(processesOf(root)).toEqual([]);
+  }, 300_000);
+
+  it('runs the whole PR lifecycle for every model (npm start) and leaves no process behind', () => {
+    for (const model of ['iris-classifier', 'fraud-detector']) setScenarioDuration(root, model, '3s');
+    const run = ephenv(root, 'pr', '--all', '--destroy');
+    expect(run.code, run.out).toBe(0);
+    expect(run.out).toContain('<!-- ephenv:preview-comment -->');
+    expect(run.out).toContain('all green');
+    for (const model of ['iris-classifier', 'fraud-detector']) {
+      for (const file of ['validate.json', 'validate.junit.xml', 'benchmark.json']) expect(existsSync(join(root, 'dist/ephenv', model, file)), `${model}/${file}`).toBe(true);
+    }
+    expect(readdirSync(join(root, '.ephenv/previews')).filter((f) => f.endsWith('.json'))).toEqual([]);
+    expect(processesOf(root)).toEqual([]);
+  }, 300_000);
+
+  it('fails the PR and says which model and why on a breaking schema change or a failing threshold', () => {
+    const schemaFile = join(root, 'apps/fraud-detector/schemas/input.schema.json');
+    const schema = JSON.parse(readFileSync(schemaFile, 'utf8'));
+    schema.definitions.length.maximum = 50;
+    writeFileSync(schemaFile, JSON.stringify(schema, null, 2));
+    const configFile = join(root, 'apps/iris-classifier/ephenv.json');
+    const config = JSON.parse(readFileSync(configFile, 'utf8'));
+    config.load.thresholds.http_req_duration = ['p(95)<0.01'];
+    writeFileSync(configFile, JSON.stringify(config, null, 2));
+
+    const run = ephenv(root, 'pr', '--all', '--destroy', '--base', 'HEAD');
+    expect(run.code, run.out).not.toBe(0);
+    const comment = readFileSync(join(root, 'dist/ephenv/comment.md'), 'utf8');
+    expect(comment).toContain('fraud-detector');
+    expect(comment).toContain('/instances/*/sepal_length');
+    expect(comment).toContain('iris-classifier');
+    expect(comment).toContain('p(95)<0.01');
+    expect(run.out).toMatch(/failed for fraud-detector, iris-classifier/);
+    expect(processesOf(root)).toEqual([]);
+  }, 300_000);
 });

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { previewLogs } from '@ephenv/deploy';
 import { readRecord } from '@ephenv/core';
 import { commentCommand } from './commands/comment';
+import { BENCHMARK_USAGE, VALIDATE_USAGE, benchmarkCommand, validateCommand } from './commands/model-checks';
 import { PR_USAGE, prCommand } from './commands/pr';
 import { reportCommand } from './commands/report';
 import { statusCommand } from './commands/status';
@@ -13,6 +14,10 @@ usage: ephenv <command> [options]
 
   pr [--all] [...]        the PR pipeline: deploy-preview, validate, benchmark, then the report
                           ${PR_USAGE}
+  validate <model> [...]  contract, compatibility with the base branch, live checks
+                          ${VALIDATE_USAGE}
+  benchmark <model> [...] load test with ephenv.json's k6 scenario; exits 99 when a threshold fails, as k6
+                          ${BENCHMARK_USAGE}
   report [--out <file>]   the PR comment (markdown) from dist/ephenv/*
   comment --pr <n>        create or update the PR's one ephenv comment (GITHUB_TOKEN, GITHUB_REPOSITORY)
   status                  list previews: project, provider, URL, age, health
@@ -28,6 +33,10 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'pr':
         return await prCommand(findWorkspaceRoot(), rest);
+      case 'validate':
+        return await validateCommand(findWorkspaceRoot(), rest);
+      case 'benchmark':
+        return await benchmarkCommand(findWorkspaceRoot(), rest);
       case 'report':
         return await reportCommand(findWorkspaceRoot(), rest);
       case 'comment':

@@ -6,3 +6,4 @@ export * from './records';
 export * from './process';
 export * from './venv';
 export * from './git';
+export * from './find-project';

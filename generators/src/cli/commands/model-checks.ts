@@ -1,0 +1,57 @@
+import { parseArgs } from 'node:util';
+import { findModelProjectRoot } from '@ephenv/core';
+import { runBenchmark, exitCodeFor } from '@ephenv/benchmark';
+import { runValidate } from '@ephenv/validate';
+
+function projectOf(workspaceRoot: string, name: string | undefined, usage: string) {
+  if (!name) throw new Error(`usage: ${usage}`);
+  const projectRoot = findModelProjectRoot(workspaceRoot, name);
+  if (projectRoot === undefined) throw new Error(`no model project "${name}" (a folder named ${name} with an ephenv.json): check the name, or create it with "npx nx g @ephenv:model ${name}"`);
+  return { workspaceRoot, project: name, projectRoot };
+}
+
+export const VALIDATE_USAGE = 'ephenv validate <model> [--base <ref>] [--allow-breaking] [--url <url>] [--live auto|always|never]';
+
+/** `nx run <model>:validate` without Nx: the same checks, the same files. */
+export async function validateCommand(workspaceRoot: string, args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { base: { type: 'string' }, 'allow-breaking': { type: 'boolean', default: false }, url: { type: 'string' }, live: { type: 'string' } },
+  });
+  const ref = projectOf(workspaceRoot, positionals[0], VALIDATE_USAGE);
+  const live = values.live as 'auto' | 'always' | 'never' | undefined;
+  if (live !== undefined && !['auto', 'always', 'never'].includes(live)) throw new Error(`--live must be auto, always or never; got "${live}"`);
+  const outcome = await runValidate({ base: values.base, allowBreaking: values['allow-breaking'], url: values.url, live }, ref);
+  return outcome.success ? 0 : 1;
+}
+
+export const BENCHMARK_USAGE = 'ephenv benchmark <model> [--engine auto|embedded|k6] [--rate N] [--duration 30s] [--url <url>] [--baseline <file>] [--thresholds <json>]';
+
+/** `nx run <model>:benchmark` without Nx, exiting as k6 does: 99 when a threshold fails. */
+export async function benchmarkCommand(workspaceRoot: string, args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      engine: { type: 'string' },
+      rate: { type: 'string' },
+      duration: { type: 'string' },
+      url: { type: 'string' },
+      baseline: { type: 'string' },
+      thresholds: { type: 'string' },
+    },
+  });
+  const ref = projectOf(workspaceRoot, positionals[0], BENCHMARK_USAGE);
+  const engine = values.engine as 'auto' | 'embedded' | 'k6' | undefined;
+  if (engine !== undefined && !['auto', 'embedded', 'k6'].includes(engine)) throw new Error(`--engine must be auto, embedded or k6; got "${engine}"`);
+  const rate = values.rate === undefined ? undefined : Number(values.rate);
+  if (rate !== undefined && !(Number.isInteger(rate) && rate > 0)) throw new Error(`--rate must be a positive integer; got "${values.rate}"`);
+  try {
+    const result = await runBenchmark({ engine, rate, duration: values.duration, url: values.url, baseline: values.baseline, thresholds: values.thresholds }, ref);
+    return result.exitCode;
+  } catch (e) {
+    console.error(`ephenv benchmark (${ref.project}): ${(e as Error).message}`);
+    return exitCodeFor(e);
+  }
+}

@@ -1,0 +1,146 @@
+import { join } from 'node:path';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { logsDir, modelArtifactDir, readRecord, removeRecord, writeRecord, type PreviewRecord } from '@ephenv/core';
+import type { DestroyResult, PreviewProvider, PreviewTarget } from '../provider';
+import { removePreviewOutput, writePreviewOutput } from '../preview-output';
+import { buildGatewayZip } from './build-gateway-zip';
+import { clientConfig } from './clients';
+import { destroyStack } from './destroy-stack';
+import { DockerCli, type Docker } from './docker';
+import { resolveModelImage } from './model-image';
+import { Phases } from './phases';
+import { pingPreview } from './ping-preview';
+import { requireBackend, requireCredentials, requireTerraform } from './preflight';
+import { previewToken } from './preview-token';
+import { awsSettings } from './settings';
+import { modelStackRoot } from './stack-root';
+import { stackVariables } from './stack-variables';
+import { stateKey } from './state-keys';
+import { applyStack, DEFAULT_LOCK_TIMEOUT, initStack, readStackOutputs, stackRun, type StackRef } from './terraform-stack';
+import { EndpointFailedError, waitForEndpoint, type EndpointDescriber } from './wait-for-endpoint';
+
+export interface AwsProviderOptions {
+  /** A model image built elsewhere (ECR URI): no Docker build, no push. */
+  imageUri?: string;
+  /** How long Terraform waits for another run's state lock, as Terraform writes durations (default 5m). */
+  lockTimeout?: string;
+  /** How long to wait for the SageMaker endpoint to be InService, in seconds (default 1800). */
+  endpointTimeoutSeconds?: number;
+  /** How long /ping through the API may take to answer 200, in seconds (default 120). */
+  pingTimeoutSeconds?: number;
+  docker?: Docker;
+  sagemaker?: EndpointDescriber;
+  /** Between DescribeEndpoint calls, in milliseconds (default 10 s). */
+  endpointPollMs?: number;
+}
+
+const GIT_SHA = /^[0-9a-f]{7,40}$/;
+
+/**
+ * Previews on AWS: the model image in ECR, the gateway Lambda zip, and the preview-stack applied
+ * by Terraform with the S3 backend on `previews/<project>/pr-<n>.tfstate`.
+ */
+export class AwsProvider implements PreviewProvider {
+  readonly name = 'aws' as const;
+
+  constructor(
+    private readonly report: (line: string) => void = (line) => console.log(line),
+    private readonly options: AwsProviderOptions = {},
+  ) {}
+
+  async deploy(target: PreviewTarget): Promise<PreviewRecord> {
+    const { workspaceRoot, project, config, pr, gitSha } = target;
+    if (!GIT_SHA.test(gitSha)) {
+      throw new Error(`aws previews are tagged with their commit, but this is not a git checkout (git SHA "${gitSha}"): run inside the repository, or set GITHUB_SHA`);
+    }
+    const settings = awsSettings(workspaceRoot, config);
+    const stack: StackRef = { workspaceRoot, project, pr, rootDir: modelStackRoot(workspaceRoot, project, config.projectRoot), settings };
+    const phases = new Phases(`${project} PR ${pr}`, this.report);
+    const emulator = settings.endpoint !== undefined;
+
+    await phases.run(
+      'checks',
+      () => Promise.all([requireTerraform(), requireCredentials(settings), requireBackend(settings)]),
+      ([version, account]) => `terraform ${version}, account ${account}${emulator ? ` (emulator ${settings.endpoint})` : ''}, state ${settings.stateBucket}/${stateKey(project, pr)}`,
+    );
+    const image = await phases.run(
+      'image',
+      () =>
+        resolveModelImage({
+          project,
+          projectDir: config.projectDir,
+          modelDir: modelArtifactDir(workspaceRoot, config.projectRoot),
+          gitSha,
+          settings,
+          imageUri: this.options.imageUri,
+          docker: this.options.docker ?? new DockerCli(),
+          log: join(logsDir(workspaceRoot, project), `image-pr-${pr}.log`),
+        }),
+      (i) => `${i.uri} (${{ given: '--imageUri', exists: 'already in ECR, not rebuilt', built: 'built and pushed' }[i.source]})`,
+    );
+    const zip = await phases.run('bundle', () => buildGatewayZip(workspaceRoot, project, config), (z) => `${z.path} (${z.bytes} bytes${z.changed ? '' : ', unchanged'})`);
+    const { token } = await previewToken(settings, project, pr);
+
+    const run = stackRun(stack, token);
+    const vars = stackVariables({ project, pr, gitSha, imageUri: image.uri, gatewayZip: zip.path, region: settings.region, config });
+    await phases.run('init', () => initStack(stack, run), (how) => (how === 'up to date' ? 'already initialised' : ''));
+    await phases.run('apply', () => applyStack(stack, run, vars, this.options.lockTimeout ?? DEFAULT_LOCK_TIMEOUT), () => `log ${run.log}`);
+    const outputs = await readStackOutputs(stack, run);
+
+    const endpointName = String(outputs.endpoint_name);
+    await phases.run('wait', () =>
+      waitForEndpoint({
+        endpointName,
+        sagemaker: this.options.sagemaker ?? new SageMakerClient(clientConfig(settings)),
+        timeoutMs: (this.options.endpointTimeoutSeconds ?? 1800) * 1000,
+        pollMs: this.options.endpointPollMs,
+        onStatus: (status) => this.report(`ephenv: ${project} PR ${pr}: endpoint ${endpointName} ${status}`),
+      }).catch((e: unknown) => {
+        throw e instanceof EndpointFailedError ? new Error(`${e.message} Destroy the preview with "nx run ${project}:destroy-preview --provider aws --pr ${pr}".`) : e;
+      }),
+    );
+    const apiUrl = String(outputs.api_url);
+    await phases.run(
+      'ping',
+      () => pingPreview({ apiUrl, token, timeoutMs: (this.options.pingTimeoutSeconds ?? 120) * 1000, emulator }),
+      (p) => (p.ok ? 'GET /ping 200' : `ping skipped: ${p.reason}`),
+    );
+
+    const record: PreviewRecord = {
+      project,
+      provider: 'aws',
+      url: apiUrl.replace(/\/+$/, ''),
+      token,
+      pr,
+      gitSha,
+      startedAt: new Date().toISOString(),
+      aws: {
+        region: settings.region,
+        state_bucket: settings.stateBucket,
+        state_key: stateKey(project, pr),
+        image_uri: image.uri,
+        endpoint_type: config.endpoint.type,
+        ...(config.endpoint.type === 'realtime'
+          ? { instance_type: config.endpoint.instanceType, instance_count: config.endpoint.instanceCount }
+          : { memory_size_mb: config.endpoint.memorySizeMb, max_concurrency: config.endpoint.maxConcurrency }),
+        ...outputs,
+        timings_ms: phases.timings,
+      },
+    };
+    writeRecord(workspaceRoot, record);
+    writePreviewOutput(workspaceRoot, record, config);
+    return record;
+  }
+
+  async destroy(target: Omit<PreviewTarget, 'config'>): Promise<DestroyResult> {
+    const { workspaceRoot, project, projectRoot, pr } = target;
+    const result = await destroyStack(workspaceRoot, { project, pr }, { projectRoot, lockTimeout: this.options.lockTimeout, report: this.report });
+    // The record and preview.json describe one preview of the project: only this PR's are removed.
+    const record = readRecord(workspaceRoot, project);
+    if (record?.provider === 'aws' && record.pr === pr) {
+      removeRecord(workspaceRoot, project);
+      removePreviewOutput(workspaceRoot, project);
+    }
+    return result;
+  }
+}
