@@ -7,7 +7,19 @@ export interface DeployOptions {
   provider?: string;
   pr?: string | number;
   showToken?: boolean;
+  /** aws: a model image built elsewhere (ECR URI); skips the Docker build and push. */
+  imageUri?: string;
+  /** aws: how long Terraform waits for another run's lock on this PR's state (Terraform duration, default 5m). */
+  lockTimeout?: string;
+  /** aws: how long to wait for the SageMaker endpoint to be InService, in seconds (default 1800). */
+  endpointTimeout?: number;
 }
+
+const awsOptions = (options: DeployOptions) => ({
+  imageUri: options.imageUri || undefined,
+  lockTimeout: options.lockTimeout || process.env.EPHENV_LOCK_TIMEOUT || undefined,
+  endpointTimeoutSeconds: options.endpointTimeout ?? (process.env.EPHENV_ENDPOINT_TIMEOUT_SECONDS ? Number(process.env.EPHENV_ENDPOINT_TIMEOUT_SECONDS) : undefined),
+});
 
 export interface ProjectRef {
   workspaceRoot: string;
@@ -18,14 +30,14 @@ export interface ProjectRef {
 export async function deployPreview(ref: ProjectRef, options: DeployOptions = {}, report = (l: string) => console.log(l)): Promise<PreviewRecord> {
   const started = Date.now();
   const config = loadModelConfig(ref.workspaceRoot, ref.projectRoot);
-  const provider = providerFor(providerName(options.provider), report);
+  const provider = providerFor(providerName(options.provider), report, awsOptions(options));
   const record = await provider.deploy({ ...ref, config, pr: resolvePr(options.pr), gitSha: gitSha(ref.workspaceRoot) });
   report(howToCall(record, ref, Date.now() - started, options.showToken === true));
   return record;
 }
 
-export async function destroyPreview(ref: ProjectRef, options: Pick<DeployOptions, 'provider' | 'pr'> = {}, report = (l: string) => console.log(l)) {
-  const provider = providerFor(providerName(options.provider), report);
+export async function destroyPreview(ref: ProjectRef, options: Pick<DeployOptions, 'provider' | 'pr' | 'lockTimeout'> = {}, report = (l: string) => console.log(l)) {
+  const provider = providerFor(providerName(options.provider), report, awsOptions(options));
   const result = await provider.destroy({ ...ref, pr: resolvePr(options.pr), gitSha: gitSha(ref.workspaceRoot) });
   report(result.destroyed ? `ephenv: destroyed the ${provider.name} preview of ${ref.project}: ${result.message}` : `ephenv: ${result.message}; nothing to do`);
   return result;
@@ -48,6 +60,8 @@ function howToCall(record: PreviewRecord, ref: ProjectRef, ms: number, showToken
     `    -H 'Content-Type: application/json' \\`,
     `    -d '${body.replace(/'/g, `'\\''`)}'`,
     ``,
-    `  logs: npx nx run ${ref.project}:logs    destroy: npx nx run ${ref.project}:destroy-preview`,
+    record.provider === 'aws'
+      ? `  logs: npx nx run ${ref.project}:logs --provider aws    destroy: npx nx run ${ref.project}:destroy-preview --provider aws --pr ${record.pr}`
+      : `  logs: npx nx run ${ref.project}:logs    destroy: npx nx run ${ref.project}:destroy-preview`,
   ].join('\n');
 }

@@ -8,3 +8,4 @@ export { waitForPing } from './local/wait-for-ping';
 export * from './logs';
 export * from './status';
 export * from './terraform';
+export * from './aws';

@@ -19,6 +19,11 @@ export const DEFAULT_REGION = 'us-east-1';
 
 type AwsBlock = ModelConfig['aws'];
 
+/** Region and endpoint alone, for calls that need no state bucket (logs): AWS_REGION, else ephenv.json, else us-east-1. */
+export function awsRegion(config?: Pick<ModelConfig, 'aws'>, env: NodeJS.ProcessEnv = process.env): Pick<AwsSettings, 'region' | 'endpoint'> {
+  return { region: env.AWS_REGION || env.AWS_DEFAULT_REGION || config?.aws.region || DEFAULT_REGION, endpoint: env.AWS_ENDPOINT_URL || undefined };
+}
+
 /**
  * Bucket, lock table and region: EPHENV_STATE_BUCKET / EPHENV_LOCK_TABLE / AWS_REGION (or
  * AWS_DEFAULT_REGION) first, then the model's ephenv.json `aws` block, then (no model given, as for
@@ -33,12 +38,7 @@ export function awsSettings(workspaceRoot: string, config?: Pick<ModelConfig, 'a
         'to the state_bucket output of libs/infra/bootstrap (create it once per account: see libs/infra/bootstrap/README.md).',
     );
   }
-  return {
-    region: env.AWS_REGION || env.AWS_DEFAULT_REGION || file.region || DEFAULT_REGION,
-    stateBucket,
-    lockTable: env.EPHENV_LOCK_TABLE || file.lockTable || DEFAULT_LOCK_TABLE,
-    endpoint: env.AWS_ENDPOINT_URL || undefined,
-  };
+  return { ...awsRegion({ aws: file }, env), stateBucket, lockTable: env.EPHENV_LOCK_TABLE || file.lockTable || DEFAULT_LOCK_TABLE };
 }
 
 const SKIPPED = new Set(['node_modules', 'dist', 'tmp', 'fixtures']);

@@ -1,4 +1,4 @@
-import { APIGatewayV2Client } from '@aws-sdk/client-apigatewayv2';
+import { ApiGatewayV2Client } from '@aws-sdk/client-apigatewayv2';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
@@ -13,7 +13,7 @@ export interface ReaperClients {
   sagemaker: SageMakerClient;
   s3: S3Client;
   lambda: LambdaClient;
-  apigateway: APIGatewayV2Client;
+  apigateway: ApiGatewayV2Client;
   logs: CloudWatchLogsClient;
   ssm: SSMClient;
   iam: IAMClient;
@@ -40,7 +40,7 @@ export function reaperClients(config: ReaperClientConfig, env: NodeJS.ProcessEnv
     sagemaker: new SageMakerClient(base),
     s3: new S3Client({ ...base, forcePathStyle }),
     lambda: new LambdaClient(base),
-    apigateway: new APIGatewayV2Client(base),
+    apigateway: new ApiGatewayV2Client(base),
     logs: new CloudWatchLogsClient(base),
     ssm: new SSMClient(base),
     iam: new IAMClient(base),
