@@ -7,3 +7,4 @@ export * from './process';
 export * from './venv';
 export * from './git';
 export * from './find-project';
+export * from './executor-project';

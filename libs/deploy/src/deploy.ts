@@ -1,4 +1,4 @@
-import { gitSha, loadExamples, loadModelConfig, type PreviewRecord } from '@ephenv/core';
+import { gitSha, loadExamples, loadModelConfig, type PreviewRecord, type ProjectRef as CoreProjectRef } from '@ephenv/core';
 import { resolvePr } from './pr-number';
 import { providerName } from './provider';
 import { providerFor } from './providers';
@@ -21,11 +21,8 @@ const awsOptions = (options: DeployOptions) => ({
   endpointTimeoutSeconds: options.endpointTimeout ?? (process.env.EPHENV_ENDPOINT_TIMEOUT_SECONDS ? Number(process.env.EPHENV_ENDPOINT_TIMEOUT_SECONDS) : undefined),
 });
 
-export interface ProjectRef {
-  workspaceRoot: string;
-  project: string;
-  projectRoot: string;
-}
+/** A model project: what deploy and destroy need to find it. */
+export type ProjectRef = Pick<CoreProjectRef, 'workspaceRoot' | 'project' | 'projectRoot'>;
 
 export async function deployPreview(ref: ProjectRef, options: DeployOptions = {}, report = (l: string) => console.log(l)): Promise<PreviewRecord> {
   const started = Date.now();

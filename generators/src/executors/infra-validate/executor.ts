@@ -1,15 +1,15 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { join } from 'node:path';
-import { stateDir } from '@ephenv/core';
+import { projectOf, stateDir } from '@ephenv/core';
 import { terraformEnv, withInitLock } from '@ephenv/deploy';
-import { projectContext } from '../project-context';
+
 import { runCommand } from '../run-command';
 import type { InfraValidateExecutorSchema } from './schema';
 
 const PREVIEW_STACK = join('libs', 'infra', 'preview-stack');
 
 export default async function infraValidateExecutor(_options: InfraValidateExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
-  const { workspaceRoot, projectDir, project } = projectContext(context);
+  const { workspaceRoot, projectDir, project } = projectOf(context);
   const infra = join(projectDir, 'infra');
   const env = {
     ...process.env,

@@ -1,12 +1,11 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { ensureVenv, modelArtifactDir } from '@ephenv/core';
+import { ensureVenv, modelArtifactDir, projectOf } from '@ephenv/core';
 import { join } from 'node:path';
-import { projectContext } from '../project-context';
 import { runCommand } from '../run-command';
 import type { PytestExecutorSchema } from './schema';
 
 export default async function pytestExecutor(options: PytestExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
-  const { workspaceRoot, projectRoot, projectDir, project } = projectContext(context);
+  const { workspaceRoot, projectRoot, projectDir, project } = projectOf(context);
   const venv = await ensureVenv(workspaceRoot, projectDir);
   const report = join(workspaceRoot, 'dist', 'test-results', `${project}.xml`);
   const code = await runCommand(

@@ -1,10 +1,10 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { deployPreview } from '../../deploy';
-import { projectRef } from '../project-ref';
+import { projectOf } from '@ephenv/core';
 import type { DeployPreviewExecutorSchema } from './schema';
 
 export default async function deployPreviewExecutor(options: DeployPreviewExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
-  const ref = projectRef(context);
+  const ref = projectOf(context);
   try {
     await deployPreview(ref, options);
     return { success: true };

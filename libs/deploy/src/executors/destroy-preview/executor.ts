@@ -1,10 +1,10 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { destroyPreview } from '../../deploy';
-import { projectRef } from '../project-ref';
+import { projectOf } from '@ephenv/core';
 import type { DestroyPreviewExecutorSchema } from './schema';
 
 export default async function destroyPreviewExecutor(options: DestroyPreviewExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
-  const ref = projectRef(context);
+  const ref = projectOf(context);
   try {
     await destroyPreview(ref, options);
     return { success: true };

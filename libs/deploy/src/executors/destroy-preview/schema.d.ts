@@ -1,4 +1,5 @@
 export interface DestroyPreviewExecutorSchema {
   provider?: 'local' | 'aws';
   pr?: string;
+  lockTimeout?: string;
 }
