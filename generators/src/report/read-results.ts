@@ -2,21 +2,11 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { BenchmarkSummary } from '@ephenv/benchmark';
 import type { ValidateReport } from '@ephenv/validate';
-
-export type StepStatus = 'ok' | 'failed' | 'skipped';
-export type Step = 'deploy' | 'validate' | 'benchmark' | 'destroy';
+import type { PrRun, Step, StepStatus } from '../pr/run-pr';
 
 /** `dist/ephenv/pr-run.json`, as `ephenv pr` writes it: which models the run covered and how each step went. */
-export interface PrRunFile {
-  pr: string;
-  provider: string;
-  base?: string;
-  head?: string;
-  models: string[];
-  steps: Record<string, Partial<Record<Step, StepStatus>>>;
-  startedAt: string;
-  finishedAt?: string;
-}
+export type PrRunFile = PrRun;
+export type { Step, StepStatus };
 
 /**
  * `dist/ephenv/<project>/preview.json` (libs/deploy preview-output): the preview record without
