@@ -14,6 +14,8 @@ export interface PrOptions {
   pr?: string;
   destroy?: boolean;
   baselineDir?: string;
+  /** Which checks run after the deploy (default both); e.g. no benchmark where the preview URL cannot be reached. */
+  checks?: ('validate' | 'benchmark')[];
 }
 
 export interface PrRun {
@@ -68,9 +70,10 @@ export async function runPr(workspaceRoot: string, options: PrOptions, log = (l:
   const previewArgs = [`--provider=${provider}`, ...(options.pr ? [`--pr=${options.pr}`] : [])];
   try {
     await target('deploy', 'deploy-preview', previewArgs);
-    await target('validate', 'validate', options.base ? [`--base=${options.base}`] : []);
+    const checks = options.checks ?? ['validate', 'benchmark'];
+    if (checks.includes('validate')) await target('validate', 'validate', options.base ? [`--base=${options.base}`] : []);
     // One load test at a time: concurrent benchmarks on one machine would measure each other.
-    await target('benchmark', 'benchmark', options.baselineDir ? [`--baselineDir=${options.baselineDir}`] : [], 1);
+    if (checks.includes('benchmark')) await target('benchmark', 'benchmark', options.baselineDir ? [`--baselineDir=${options.baselineDir}`] : [], 1);
     markValidateFailures(workspaceRoot, run);
   } finally {
     if (options.destroy) {

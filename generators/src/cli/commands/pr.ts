@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { runPr } from '../../pr/run-pr';
 import { reportCommand } from './report';
 
-export const PR_USAGE = `ephenv pr [--all] [--base <ref>] [--head <ref>] [--provider local|aws] [--pr <n>] [--destroy] [--baseline-dir <dir>]`;
+export const PR_USAGE = `ephenv pr [--all] [--base <ref>] [--head <ref>] [--provider local|aws] [--pr <n>] [--destroy] [--baseline-dir <dir>] [--checks validate,benchmark]`;
 
 /** deploy-preview, validate and benchmark for the affected models, then the PR comment's markdown. */
 export async function prCommand(workspaceRoot: string, args: string[]): Promise<number> {
@@ -16,11 +16,15 @@ export async function prCommand(workspaceRoot: string, args: string[]): Promise<
       pr: { type: 'string' },
       destroy: { type: 'boolean', default: false },
       'baseline-dir': { type: 'string' },
+      checks: { type: 'string' },
     },
   });
   if (values.provider !== undefined && values.provider !== 'local' && values.provider !== 'aws') {
     throw new Error(`--provider must be local or aws; got "${values.provider}"`);
   }
+  const checks = values.checks === undefined ? undefined : values.checks.split(',').filter(Boolean);
+  const unknown = (checks ?? []).filter((c) => c !== 'validate' && c !== 'benchmark');
+  if (unknown.length > 0) throw new Error(`--checks takes validate and/or benchmark (comma-separated); got "${unknown.join(',')}"`);
   const { ok, run } = await runPr(workspaceRoot, {
     all: values.all,
     base: values.base ?? process.env.NX_BASE,
@@ -29,6 +33,7 @@ export async function prCommand(workspaceRoot: string, args: string[]): Promise<
     pr: values.pr,
     destroy: values.destroy,
     baselineDir: values['baseline-dir'],
+    checks: checks as ('validate' | 'benchmark')[] | undefined,
   });
   await reportCommand(workspaceRoot, values.pr ? ['--pr', values.pr] : []);
   const failed = run.models.filter((m) => Object.values(run.steps[m]).includes('failed'));
