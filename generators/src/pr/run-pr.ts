@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resultsDir } from '@ephenv/core';
+import { resolvePr } from '@ephenv/deploy';
 import { modelProjects, runNx } from './nx-cli';
 
 export type StepStatus = 'ok' | 'failed' | 'skipped';
@@ -43,7 +44,8 @@ const EVIDENCE: Partial<Record<Step, string>> = { deploy: 'preview.json', valida
 export async function runPr(workspaceRoot: string, options: PrOptions, log = (l: string) => console.log(l)): Promise<{ ok: boolean; run: PrRun }> {
   const models = await modelProjects(workspaceRoot, { all: options.all ?? false, base: options.base, head: options.head });
   const provider = options.provider ?? ((process.env.EPHENV_PROVIDER as 'local' | 'aws' | undefined) || 'local');
-  const run: PrRun = { pr: options.pr ?? 'local', provider, base: options.base, head: options.head, models, steps: {}, startedAt: new Date().toISOString() };
+  const pr = resolvePr(options.pr);
+  const run: PrRun = { pr, provider, base: options.base, head: options.head, models, steps: {}, startedAt: new Date().toISOString() };
   mkdirSync(join(workspaceRoot, 'dist', 'ephenv'), { recursive: true });
   if (models.length === 0) {
     log('ephenv pr: no model service is affected by this change; nothing to preview.');
@@ -67,7 +69,7 @@ export async function runPr(workspaceRoot: string, options: PrOptions, log = (l:
       }
     });
 
-  const previewArgs = [`--provider=${provider}`, ...(options.pr ? [`--pr=${options.pr}`] : [])];
+  const previewArgs = [`--provider=${provider}`, `--pr=${pr}`];
   try {
     await target('deploy', 'deploy-preview', previewArgs);
     const checks = options.checks ?? ['validate', 'benchmark'];
