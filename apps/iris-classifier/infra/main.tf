@@ -1,5 +1,5 @@
 # Root stack of one model's preview. The backend is configured at init time, one state per PR:
-#   terraform init -backend-config=bucket=<state bucket> -backend-config=key=<project>/pr-<n>/terraform.tfstate \
+#   terraform init -backend-config=bucket=<state bucket> -backend-config=key=previews/<project>/pr-<n>.tfstate \
 #                  -backend-config=region=<region> -backend-config=dynamodb_table=<lock table> -backend-config=encrypt=true
 terraform {
   backend "s3" {}

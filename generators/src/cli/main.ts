@@ -1,9 +1,11 @@
 import { parseArgs } from 'node:util';
-import { previewLogs } from '@ephenv/deploy';
+import { readPreviewLogs } from '@ephenv/deploy';
 import { readRecord } from '@ephenv/core';
 import { commentCommand } from './commands/comment';
+import { destroyCommand } from './commands/destroy';
 import { BENCHMARK_USAGE, VALIDATE_USAGE, benchmarkCommand, validateCommand } from './commands/model-checks';
 import { PR_USAGE, prCommand } from './commands/pr';
+import { reapCommand } from './commands/reap';
 import { reportCommand } from './commands/report';
 import { statusCommand } from './commands/status';
 import { findWorkspaceRoot } from './workspace';
@@ -22,7 +24,9 @@ usage: ephenv <command> [options]
   comment --pr <n>        create or update the PR's one ephenv comment (GITHUB_TOKEN, GITHUB_REPOSITORY)
   status                  list previews: project, provider, URL, age, health
   token <project>         print a preview's bearer token (for scripts: curl -H "Authorization: Bearer $(npx ephenv token m)")
-  logs <project> [--lines N]  the preview's gateway and model logs
+  logs <project> [--lines N] [--provider aws --pr <n>]  the preview's gateway and model logs (CloudWatch for aws)
+  destroy --pr <n>        destroy every model's AWS preview of a PR, found from the Terraform state keys
+  reap [--dry-run]        remove expired ephemeral previews (tagged Environment=Ephemeral and ManagedBy=ephenv)
 
 Per model (Nx targets): nx run <model>:deploy-preview | validate | benchmark | destroy-preview | logs
 `;
@@ -41,6 +45,10 @@ export async function main(argv: string[]): Promise<number> {
         return await reportCommand(findWorkspaceRoot(), rest);
       case 'comment':
         return await commentCommand(findWorkspaceRoot(), rest);
+      case 'destroy':
+        return await destroyCommand(findWorkspaceRoot(), rest);
+      case 'reap':
+        return await reapCommand(findWorkspaceRoot(), rest);
       case 'status':
         return await statusCommand(findWorkspaceRoot());
       case 'token': {
@@ -52,9 +60,10 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case 'logs': {
-        const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { lines: { type: 'string' } } });
-        if (!positionals[0]) throw new UsageError('ephenv logs <project> [--lines N]');
-        console.log(previewLogs(findWorkspaceRoot(), positionals[0], { lines: values.lines ? Number(values.lines) : undefined }));
+        const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { lines: { type: 'string' }, provider: { type: 'string' }, pr: { type: 'string' } } });
+        if (!positionals[0]) throw new UsageError('ephenv logs <project> [--lines N] [--provider local|aws] [--pr <n>]');
+        const provider = values.provider as 'local' | 'aws' | undefined;
+        console.log(await readPreviewLogs(findWorkspaceRoot(), positionals[0], { lines: values.lines ? Number(values.lines) : undefined, provider, pr: values.pr }));
         return 0;
       }
       case undefined:

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { logsDir, modelArtifactDir, readRecord, removeRecord, writeRecord, type PreviewRecord } from '@ephenv/core';
+import { logsDir, modelArtifactDir, previewName, readRecord, removeRecord, writeRecord, type PreviewRecord } from '@ephenv/core';
 import type { DestroyResult, PreviewProvider, PreviewTarget } from '../provider';
 import { removePreviewOutput, writePreviewOutput } from '../preview-output';
 import { buildGatewayZip } from './build-gateway-zip';
@@ -17,7 +17,8 @@ import { modelStackRoot } from './stack-root';
 import { stackVariables } from './stack-variables';
 import { stateKey } from './state-keys';
 import { applyStack, DEFAULT_LOCK_TIMEOUT, initStack, readStackOutputs, stackRun, type StackRef } from './terraform-stack';
-import { EndpointFailedError, waitForEndpoint, type EndpointDescriber } from './wait-for-endpoint';
+import { EndpointFailedError, failedEndpointReason, waitForEndpoint, type EndpointDescriber } from './wait-for-endpoint';
+import { TerraformError } from './run-terraform';
 
 export interface AwsProviderOptions {
   /** A model image built elsewhere (ECR URI): no Docker build, no push. */
@@ -84,14 +85,26 @@ export class AwsProvider implements PreviewProvider {
     const run = stackRun(stack, token);
     const vars = stackVariables({ project, pr, gitSha, imageUri: image.uri, gatewayZip: zip.path, region: settings.region, config });
     await phases.run('init', () => initStack(stack, run), (how) => (how === 'up to date' ? 'already initialised' : ''));
-    await phases.run('apply', () => applyStack(stack, run, vars, this.options.lockTimeout ?? DEFAULT_LOCK_TIMEOUT), () => `log ${run.log}`);
-    const outputs = await readStackOutputs(stack, run);
+    const sagemaker = this.options.sagemaker ?? new SageMakerClient(clientConfig(settings));
+    const outputs = await phases.run(
+      'apply',
+      async () => {
+        try {
+          await applyStack(stack, run, vars, this.options.lockTimeout ?? DEFAULT_LOCK_TIMEOUT);
+        } catch (e) {
+          const endpoint = e instanceof TerraformError ? await failedEndpointReason(sagemaker, previewName(project, pr)) : undefined;
+          throw endpoint ? new Error(`${endpoint.message}\n${(e as Error).message}`) : e;
+        }
+        return readStackOutputs(stack, run);
+      },
+      () => `log ${run.log}`,
+    );
 
     const endpointName = String(outputs.endpoint_name);
     await phases.run('wait', () =>
       waitForEndpoint({
         endpointName,
-        sagemaker: this.options.sagemaker ?? new SageMakerClient(clientConfig(settings)),
+        sagemaker,
         timeoutMs: (this.options.endpointTimeoutSeconds ?? 1800) * 1000,
         pollMs: this.options.endpointPollMs,
         onStatus: (status) => this.report(`ephenv: ${project} PR ${pr}: endpoint ${endpointName} ${status}`),

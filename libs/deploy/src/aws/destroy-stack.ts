@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { findModelProjectRoot, gitSha as checkoutSha, loadModelConfig, normalizePr, previewName, type ModelConfig } from '@ephenv/core';
+import { join } from 'node:path';
+import { CONFIG_FILE, findModelProjectRoot, gitSha as checkoutSha, loadModelConfig, normalizePr, previewName, type ModelConfig } from '@ephenv/core';
 import type { DestroyResult } from '../provider';
 import { buildGatewayZip, gatewayZipPath } from './build-gateway-zip';
 import { Phases } from './phases';
@@ -36,16 +37,17 @@ export async function destroyStack(workspaceRoot: string, preview: { project: st
   const pr = normalizePr(preview.pr);
   const report = options.report ?? ((line: string) => console.log(line));
   const projectRoot = options.projectRoot ?? findModelProjectRoot(workspaceRoot, project);
-  const config: ModelConfig | undefined = projectRoot !== undefined && existsSync(`${workspaceRoot}/${projectRoot}/ephenv.json`) ? loadModelConfig(workspaceRoot, projectRoot) : undefined;
+  const config: ModelConfig | undefined = projectRoot !== undefined && existsSync(join(workspaceRoot, projectRoot, CONFIG_FILE)) ? loadModelConfig(workspaceRoot, projectRoot) : undefined;
   const settings = options.settings ?? awsSettings(workspaceRoot, config);
   const key = stateKey(project, pr);
   const where = `s3://${settings.stateBucket}/${key}`;
   const phases = new Phases(`${project} PR ${pr}`, report);
 
-  const [, account] = await phases.run('checks', () => Promise.all([requireTerraform(), requireCredentials(settings), requireBackend(settings)]));
+  const [account] = await phases.run('checks', () => Promise.all([requireCredentials(settings), requireBackend(settings)]));
   const state = await readStateSummary(settings, key);
   if (!state) return { destroyed: false, message: `nothing to destroy: no preview state at ${where}` };
   if (state.resources === 0) return { destroyed: false, message: `nothing to destroy: the state at ${where} holds no resources` };
+  await requireTerraform();
 
   const rootDir = config ? modelStackRoot(workspaceRoot, project, config.projectRoot) : stagedStackRoot(workspaceRoot, project);
   if (!config) report(`ephenv: the folder of ${project} is gone from this checkout; destroying its PR ${pr} preview with the preview-stack's example root`);

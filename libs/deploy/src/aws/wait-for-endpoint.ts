@@ -33,11 +33,7 @@ export async function waitForEndpoint(wait: EndpointWait): Promise<{ ms: number 
     last = status;
     if (status === 'InService') return { ms: Date.now() - started };
     if (!SETTLING.has(status)) {
-      throw new EndpointFailedError(
-        `SageMaker endpoint ${wait.endpointName} is ${status}: ${endpoint.FailureReason ?? 'SageMaker gave no reason'}. ` +
-          `Check that the image serves GET /ping and POST /invocations on port 8080 (docker run <image> serve), and read the endpoint's ` +
-          `CloudWatch log group /aws/sagemaker/Endpoints/${wait.endpointName}.`,
-      );
+      throw endpointFailure(wait.endpointName, status, endpoint.FailureReason);
     }
     if (Date.now() - started >= wait.timeoutMs) {
       throw new EndpointFailedError(
@@ -46,5 +42,27 @@ export async function waitForEndpoint(wait: EndpointWait): Promise<{ ms: number 
       );
     }
     await sleep(Math.min(wait.pollMs ?? 10_000, Math.max(0, wait.timeoutMs - (Date.now() - started))));
+  }
+}
+
+/** An endpoint that SageMaker could not bring up, with its reason and where to look. */
+export function endpointFailure(endpointName: string, status: string, reason: string | undefined): EndpointFailedError {
+  return new EndpointFailedError(
+    `SageMaker endpoint ${endpointName} is ${status}: ${(reason ?? 'SageMaker gave no reason').replace(/\.$/, '')}. ` +
+      `Check that the image serves GET /ping and POST /invocations on port 8080 (docker run <image> serve), and read the endpoint's ` +
+      `CloudWatch log group /aws/sagemaker/Endpoints/${endpointName}.`,
+  );
+}
+
+/**
+ * After a failed apply: SageMaker's own reason when the endpoint is what failed (Terraform's
+ * message buries it), else undefined.
+ */
+export async function failedEndpointReason(sagemaker: EndpointDescriber, endpointName: string): Promise<EndpointFailedError | undefined> {
+  try {
+    const endpoint = await sagemaker.send(new DescribeEndpointCommand({ EndpointName: endpointName }));
+    return endpoint.EndpointStatus === 'Failed' ? endpointFailure(endpointName, 'Failed', endpoint.FailureReason) : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -9,7 +9,6 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 
 /** The AWS API clients the reaper talks to, all for one account and region. */
 export interface ReaperClients {
-  region: string;
   sagemaker: SageMakerClient;
   s3: S3Client;
   lambda: LambdaClient;
@@ -47,7 +46,6 @@ export function reaperClients(config: ReaperClientConfig, env: NodeJS.ProcessEnv
     tagging: new ResourceGroupsTaggingAPIClient(base),
   };
   return {
-    region: config.region,
     ...clients,
     destroy: () => Object.values(clients).forEach((client) => client.destroy()),
   };

@@ -30,6 +30,7 @@ function parseTime(value: string | undefined): number | undefined {
 
 function describeDelay(ms: number): string {
   const minutes = Math.round(Math.abs(ms) / 60_000);
+  if (minutes < 1) return 'less than a minute';
   if (minutes < 120) return `${minutes} min`;
   const hours = Math.round(minutes / 60);
   return hours < 48 ? `${hours} h` : `${Math.round(hours / 24)} d`;

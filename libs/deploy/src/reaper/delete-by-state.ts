@@ -6,7 +6,7 @@ import { stateKey } from '../aws/state-keys';
 import type { ReaperClients } from './aws-clients';
 import { isNotFound, type PreviewId } from './preview-tags';
 
-/** `terraform destroy` of one preview through its state key; throws when Terraform fails. */
+/** `terraform destroy` of one preview through its state key; throws when Terraform fails (the reaper then deletes with the SDK). */
 export type DestroyThroughState = (preview: PreviewId) => Promise<void>;
 
 export type StatePlan = { usable: true; location: string } | { usable: false; why: string };

@@ -17,13 +17,9 @@ const logGroups = (name: string) => ({
   under: `/aws/apigateway/${name}/`,
 });
 
-export interface FoundResource extends PreviewResource {
-  tags: Tags;
-}
-
 export interface Discovery {
   /** Resources tagged with both markers and this preview's Project and PR_Number. */
-  resources: FoundResource[];
+  resources: PreviewResource[];
   /** Resources found by name that the reaper leaves alone, and why. */
   ignored: { resource: PreviewResource; why: string }[];
   /** Resources tagged for this preview that the reaper has no delete call for, or a search that was skipped. */
@@ -31,6 +27,8 @@ export interface Discovery {
   /** Lookups that failed: something of the preview may be left that the reaper could not see. */
   errors: string[];
 }
+
+const describeError = (e: unknown) => `${(e as Error).name}: ${(e as Error).message}`;
 
 const key = (r: PreviewResource) => `${r.kind}:${r.id ?? r.name}`;
 
@@ -90,35 +88,57 @@ async function endpointChain(clients: ReaperClients, endpointNames: string[]): P
   return found;
 }
 
-/** Everything tagged for this preview, through the Resource Groups Tagging API. */
+/** The tagging API's names of the resource types the reaper deletes. */
+const TAGGED_TYPES = ['sagemaker:endpoint', 'sagemaker:endpoint-config', 'sagemaker:model', 'lambda:function', 'apigateway', 'logs:log-group', 'ssm:parameter'];
+
+async function searchTags(clients: ReaperClients, TagFilters: { Key: string; Values: string[] }[], ResourceTypeFilters?: string[]): Promise<string[]> {
+  const arns: string[] = [];
+  for await (const page of paginateGetResources({ client: clients.tagging }, { TagFilters, ResourceTypeFilters })) {
+    for (const mapping of page.ResourceTagMappingList ?? []) if (mapping.ResourceARN) arns.push(mapping.ResourceARN);
+  }
+  return arns;
+}
+
+/**
+ * Everything tagged for this preview, through the Resource Groups Tagging API: one search over
+ * all types, or, when that fails (an emulator that cannot list some type), one search per type
+ * the reaper deletes, so one failing type does not hide the others.
+ */
 async function taggedResources(clients: ReaperClients, preview: PreviewId, notes: string[]): Promise<PreviewResource[]> {
   const TagFilters = [
     ...Object.entries(EPHEMERAL_MARKERS).map(([Key, value]) => ({ Key, Values: [value] })),
     { Key: 'Project', Values: [preview.project] },
     { Key: 'PR_Number', Values: [preview.pr] },
   ];
-  const found: PreviewResource[] = [];
+  let arns: string[];
   try {
-    for await (const page of paginateGetResources({ client: clients.tagging }, { TagFilters })) {
-      for (const mapping of page.ResourceTagMappingList ?? []) {
-        const resource = resourceFromArn(mapping.ResourceARN ?? '');
-        if (resource === undefined) notes.push(`${mapping.ResourceARN} is tagged for this preview but the reaper does not delete that kind of resource: delete it by hand`);
-        else if (resource !== 'covered') found.push(resource);
+    arns = await searchTags(clients, TagFilters);
+  } catch (e) {
+    arns = [];
+    const failed: string[] = [];
+    for (const type of TAGGED_TYPES) {
+      try {
+        arns.push(...(await searchTags(clients, TagFilters, [type])));
+      } catch {
+        failed.push(type);
       }
     }
-  } catch (e) {
-    notes.push(`the Resource Groups Tagging API could not be searched (${describeError(e)}); searched by the stack's names only`);
+    if (failed.length === TAGGED_TYPES.length) notes.push(`the Resource Groups Tagging API could not be searched (${describeError(e)}); found resources by name only`);
+    else if (failed.length > 0) notes.push(`the Resource Groups Tagging API could not be searched for ${failed.join(', ')}; found those by name only`);
+  }
+
+  const found: PreviewResource[] = [];
+  for (const arn of arns) {
+    const resource = resourceFromArn(arn);
+    if (resource === undefined) notes.push(`${arn} is tagged for this preview but the reaper does not delete that kind of resource: delete it by hand`);
+    else if (resource !== 'covered') found.push(resource);
   }
   return found;
 }
 
-/** Resources named as libs/infra/preview-stack names them (HTTP APIs also by their tags, which GetApis lists). */
-async function namedResources(clients: ReaperClients, preview: PreviewId, name: string): Promise<PreviewResource[]> {
-  const found: PreviewResource[] = [
-    { kind: 'lambda', name: functionName(name) },
-    { kind: 'parameter', name: parameterName(name) },
-  ];
-
+/** HTTP APIs named as the preview, or tagged with its Project and PR_Number (GetApis lists the tags). */
+async function httpApis(clients: ReaperClients, preview: PreviewId, name: string): Promise<PreviewResource[]> {
+  const found: PreviewResource[] = [];
   let NextToken: string | undefined;
   do {
     const page = await clients.apigateway.send(new GetApisCommand({ NextToken }));
@@ -128,7 +148,11 @@ async function namedResources(clients: ReaperClients, preview: PreviewId, name: 
     }
     NextToken = page.NextToken;
   } while (NextToken);
+  return found;
+}
 
+async function previewLogGroups(clients: ReaperClients, name: string): Promise<PreviewResource[]> {
+  const found: PreviewResource[] = [];
   const groups = logGroups(name);
   for (const prefix of [...groups.exact, groups.under]) {
     for await (const page of paginateDescribeLogGroups({ client: clients.logs }, { logGroupNamePrefix: prefix })) {
@@ -138,18 +162,20 @@ async function namedResources(clients: ReaperClients, preview: PreviewId, name: 
       }
     }
   }
+  return found;
+}
 
-  // The trailing hyphen keeps pr-4's search away from pr-42's roles.
+async function previewRoles(clients: ReaperClients, name: string): Promise<PreviewResource[]> {
+  const found: PreviewResource[] = [];
   for await (const page of paginateListRoles({ client: clients.iam }, { PathPrefix: IAM_PATH })) {
+    // The trailing hyphen keeps pr-4's search away from pr-42's roles.
     for (const role of page.Roles ?? []) if (role.RoleName!.startsWith(`${name}-`)) found.push({ kind: 'iam-role', name: role.RoleName! });
   }
   return found;
 }
 
-const describeError = (e: unknown) => `${(e as Error).name}: ${(e as Error).message}`;
-
 /**
- * Finds a preview's resources by its endpoints, by the stack's naming conventions and by tags,
+ * Finds a preview's resources by its endpoints, by the names libs/infra/preview-stack gives them and by tags,
  * then reads each one's tags: only those carrying both markers and this preview's Project and
  * PR_Number are returned for deletion; the rest are listed as ignored.
  */
@@ -164,9 +190,13 @@ export async function findPreviewResources(clients: ReaperClients, preview: Prev
       return [];
     }
   };
-  const candidates = [
+  const candidates: PreviewResource[] = [
     ...(await lookup(`the SageMaker endpoint config and models behind ${endpointNames.join(', ')}`, () => endpointChain(clients, endpointNames))),
-    ...(await lookup(`the resources named ${name}*`, () => namedResources(clients, preview, name))),
+    { kind: 'lambda', name: functionName(name) },
+    { kind: 'parameter', name: parameterName(name) },
+    ...(await lookup(`the HTTP APIs (GetApis)`, () => httpApis(clients, preview, name))),
+    ...(await lookup(`the log groups of ${name} (DescribeLogGroups)`, () => previewLogGroups(clients, name))),
+    ...(await lookup(`the IAM roles ${IAM_PATH}${name}-* (ListRoles)`, () => previewRoles(clients, name))),
     ...(await taggedResources(clients, preview, discovery.notes)),
   ];
 
@@ -184,7 +214,7 @@ export async function findPreviewResources(clients: ReaperClients, preview: Prev
     if (tags === undefined) continue;
     const problem = ownershipProblem(tags, preview);
     if (problem) discovery.ignored.push({ resource, why: problem });
-    else discovery.resources.push({ ...resource, tags });
+    else discovery.resources.push(resource);
   }
   return discovery;
 }

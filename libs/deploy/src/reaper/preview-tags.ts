@@ -13,12 +13,10 @@ export function hasEphemeralMarkers(tags: Tags): boolean {
   return Object.entries(EPHEMERAL_MARKERS).every(([key, value]) => tags[key] === value);
 }
 
-/** A resource the reaper may delete for `preview`: both markers, and that preview's Project and PR_Number. */
-export function belongsToPreview(tags: Tags, preview: PreviewId): boolean {
-  return hasEphemeralMarkers(tags) && tags.Project === preview.project && tags.PR_Number === preview.pr;
-}
-
-/** Why a resource found by name is not deleted, in the user's words. */
+/**
+ * Why the reaper may not delete a resource for `preview`, in the user's words; undefined when it
+ * may: both markers, and that preview's Project and PR_Number.
+ */
 export function ownershipProblem(tags: Tags, preview: PreviewId): string | undefined {
   const missing = Object.entries(EPHEMERAL_MARKERS)
     .filter(([key, value]) => tags[key] !== value)

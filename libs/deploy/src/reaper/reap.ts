@@ -1,6 +1,9 @@
-import type { ReaperClients } from './aws-clients';
+import { destroyStack } from '../aws/destroy-stack';
+import type { AwsSettings } from '../aws/settings';
+import { StateLockedError } from '../aws/terraform-stack';
+import { reaperClients, type ReaperClients } from './aws-clients';
 import { decide } from './decide';
-import { deleteBySdk, inDeleteOrder, type ResourceOutcome } from './delete-by-sdk';
+import { deleteBySdk, inDeleteOrder, type ResourceResult } from './delete-by-sdk';
 import { planStateDestroy, type DestroyThroughState, type StatePlan } from './delete-by-state';
 import { findCandidates, type EndpointCandidate } from './find-candidates';
 import { findPreviewResources, type Discovery } from './find-preview-resources';
@@ -9,10 +12,15 @@ import type { PreviewResource } from './resource-kinds';
 
 export interface ReapOptions {
   workspaceRoot: string;
-  clients: ReaperClients;
-  /** The bucket holding the previews' Terraform state. */
-  stateBucket: string;
-  destroyThroughState: DestroyThroughState;
+  /** Region, state bucket, lock table (awsSettings). */
+  settings: AwsSettings;
+  /**
+   * AWS clients (default: for `settings.region`, with the SDK's default credentials; the SDK
+   * itself honours AWS_ENDPOINT_URL and the per-service AWS_ENDPOINT_URL_<SERVICE>).
+   */
+  clients?: ReaperClients;
+  /** How a preview is destroyed through its state (default: the aws provider's destroyStack). */
+  destroyThroughState?: DestroyThroughState;
   /** The moment ExpiresAt is compared with (default: now). */
   now?: Date;
   /** PR numbers whose previews are reaped whatever their ExpiresAt says. */
@@ -21,6 +29,14 @@ export interface ReapOptions {
   dryRun?: boolean;
   /** One line per step, for a terminal. */
   progress?: (line: string) => void;
+}
+
+/** What became of one resource (in a dry run: what would). */
+export interface ResourceLine {
+  resource: PreviewResource;
+  result: ResourceResult | 'would delete';
+  /** Why it was left alone, or the error of a failed delete. */
+  detail?: string;
 }
 
 export type ReapAction = 'keep' | 'terraform destroy' | 'sdk delete' | 'terraform destroy, then sdk delete';
@@ -37,7 +53,7 @@ export interface PreviewOutcome extends PreviewId {
   /** What `terraform destroy` answered when it failed. */
   terraformError?: string;
   /** Deleted, already gone, left alone or failed, one per resource (in a dry run: what would be deleted). */
-  resources: ResourceOutcome[] | { resource: PreviewResource; result: 'would delete' }[];
+  resources: ResourceLine[];
   /** Resources found by name but not tagged for this preview: never deleted. */
   ignored: Discovery['ignored'];
   notes: string[];
@@ -46,7 +62,6 @@ export interface PreviewOutcome extends PreviewId {
 }
 
 export interface ReapReport {
-  now: Date;
   dryRun: boolean;
   previews: PreviewOutcome[];
   /** Endpoints with both markers but no Project or PR_Number tag: never deleted, shown for a human to look at. */
@@ -62,6 +77,17 @@ const errorText = (e: unknown) => `${(e as Error).name}: ${(e as Error).message}
  * checking both marker tags on every resource right before deleting it.
  */
 export async function reap(options: ReapOptions): Promise<ReapReport> {
+  const clients = options.clients ?? reaperClients({ region: options.settings.region });
+  try {
+    return await reapWith({ ...options, clients });
+  } finally {
+    if (!options.clients) clients.destroy();
+  }
+}
+
+type Resolved = ReapOptions & { clients: ReaperClients };
+
+async function reapWith(options: Resolved): Promise<ReapReport> {
   const { clients, dryRun = false } = options;
   const now = options.now ?? new Date();
   const progress = options.progress ?? (() => undefined);
@@ -87,10 +113,10 @@ export async function reap(options: ReapOptions): Promise<ReapReport> {
     outcomes.push(outcome);
     if (decision.reap) await reapPreview(options, outcome, dryRun, progress);
   }
-  return { now, dryRun, previews: outcomes, unidentified };
+  return { dryRun, previews: outcomes, unidentified };
 }
 
-async function reapPreview(options: ReapOptions, outcome: PreviewOutcome, dryRun: boolean, progress: (line: string) => void): Promise<void> {
+async function reapPreview(options: Resolved, outcome: PreviewOutcome, dryRun: boolean, progress: (line: string) => void): Promise<void> {
   const { clients } = options;
   const label = `${outcome.project} PR ${outcome.pr}`;
   const find = async () => {
@@ -102,7 +128,7 @@ async function reapPreview(options: ReapOptions, outcome: PreviewOutcome, dryRun
   };
 
   try {
-    outcome.state = await planStateDestroy(clients, options.workspaceRoot, options.stateBucket, outcome);
+    outcome.state = await planStateDestroy(clients, options.workspaceRoot, options.settings.stateBucket, outcome);
   } catch (e) {
     outcome.state = { usable: false, why: (e as Error).message };
   }
@@ -117,9 +143,22 @@ async function reapPreview(options: ReapOptions, outcome: PreviewOutcome, dryRun
   if (outcome.state.usable) {
     progress(`${label}: terraform destroy (state ${outcome.state.location})`);
     outcome.action = 'terraform destroy';
+    const destroy: DestroyThroughState =
+      options.destroyThroughState ??
+      (async (preview) => {
+        const result = await destroyStack(options.workspaceRoot, preview, { settings: options.settings, report: (line) => progress(`${label}: ${line}`) });
+        progress(`${label}: ${result.message}`);
+      });
     try {
-      await options.destroyThroughState(outcome);
+      await destroy({ project: outcome.project, pr: outcome.pr });
     } catch (e) {
+      if (e instanceof StateLockedError) {
+        // Another run (a deploy of the same PR) is changing the stack: deleting under it would race it.
+        outcome.errors.push(`the Terraform state ${outcome.state.location} is locked by another run (a deploy or destroy of this PR): left alone, the next ephenv reap retries it`);
+        outcome.result = 'failed';
+        progress(`${label}: state locked by another run; left alone`);
+        return;
+      }
       outcome.terraformError = errorText(e);
       outcome.action = 'terraform destroy, then sdk delete';
       progress(`${label}: terraform destroy failed; deleting with the AWS SDK`);
@@ -130,7 +169,8 @@ async function reapPreview(options: ReapOptions, outcome: PreviewOutcome, dryRun
   }
 
   // After a successful destroy this finds nothing, unless something of the preview lived outside its state.
-  const deleted = await deleteBySdk(clients, outcome, await find());
+  const found = await find();
+  const deleted = await deleteBySdk(clients, outcome, found, outcome.errors.length > 0);
   if (outcome.action === 'terraform destroy' && deleted.length > 0) outcome.action = 'terraform destroy, then sdk delete';
   outcome.resources = deleted;
   outcome.result = deleted.some((r) => r.result === 'failed') || outcome.errors.length > 0 ? 'failed' : 'deleted';

@@ -31,25 +31,23 @@ export function reapDetails(report: ReapReport, region: string): string[] {
     lines.push('', `${p.project} PR ${p.pr}:`);
     if (p.state) lines.push(p.state.usable ? `  Terraform state: ${p.state.location}` : `  no terraform destroy: ${p.state.why}`);
     if (p.terraformError) lines.push(`  terraform destroy failed, so the AWS SDK deleted what was left: ${firstLine(p.terraformError)}`);
-    for (const { resource, result } of p.resources) {
-      if (result === 'would delete') lines.push(`  would delete ${describeResource(resource)}`);
-    }
-    for (const outcome of p.resources) {
-      if (outcome.result === 'deleted' || outcome.result === 'already gone') lines.push(`  ${outcome.result}: ${describeResource(outcome.resource)}`);
+    for (const { resource, result, detail } of p.resources) {
+      if (result === 'left alone') lines.push(`  left alone: ${describeResource(resource)} (${detail})`);
+      else if (result !== 'failed') lines.push(`  ${result}: ${describeResource(resource)}`);
     }
     for (const { resource, why } of p.ignored) lines.push(`  left alone: ${describeResource(resource)} (${why})`);
-    for (const outcome of p.resources) {
-      if (outcome.result === 'left alone') lines.push(`  left alone: ${describeResource(outcome.resource)} (${'detail' in outcome ? outcome.detail : ''})`);
-    }
     for (const note of p.notes) lines.push(`  note: ${note}`);
-    for (const outcome of p.resources) {
-      if (outcome.result !== 'failed') continue;
-      lines.push(`  LEFT BEHIND: ${describeResource(outcome.resource)}: ${'detail' in outcome ? outcome.detail : ''}`);
-      lines.push(`    remove it by hand: ${KINDS[outcome.resource.kind].manual(outcome.resource, region)}`);
+    for (const { resource, result, detail } of p.resources) {
+      if (result !== 'failed') continue;
+      lines.push(`  LEFT BEHIND: ${describeResource(resource)}: ${detail}`);
+      lines.push(`    remove it by hand: ${KINDS[resource.kind].manual(resource, region)}`);
     }
-    for (const error of p.errors) {
-      lines.push(`  PROBLEM: ${error}`);
-      lines.push(`    check the preview's resources by hand: aws resourcegroupstaggingapi get-resources --region ${region} --tag-filters Key=Project,Values=${p.project} Key=PR_Number,Values=${p.pr}`);
+    for (const error of p.errors) lines.push(`  PROBLEM: ${error}`);
+    if (p.errors.length > 0) {
+      lines.push(
+        `  what is left of it: aws resourcegroupstaggingapi get-resources --region ${region} --tag-filters Key=Project,Values=${p.project} Key=PR_Number,Values=${p.pr}` +
+          ` (IAM roles: aws iam list-roles --path-prefix /ephenv/)`,
+      );
     }
   }
   if (report.unidentified.length > 0) {

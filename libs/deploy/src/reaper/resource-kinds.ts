@@ -44,8 +44,12 @@ interface KindHandler {
   manual(resource: PreviewResource, region: string): string;
 }
 
-/** Deletion order: what uses something goes before it (endpoint → config → model; API → Lambda; roles last). */
-export const DELETE_ORDER: ResourceKind[] = ['endpoint', 'endpoint-config', 'model', 'http-api', 'lambda', 'parameter', 'log-group', 'iam-role'];
+/**
+ * Deletion order: the API before the Lambda it calls, and the endpoint last. SageMaker lets a
+ * config and a model go while an endpoint still uses them, and the endpoint is what the reaper
+ * finds previews by: while it stands, the next run retries whatever this one could not delete.
+ */
+export const DELETE_ORDER: ResourceKind[] = ['http-api', 'lambda', 'parameter', 'log-group', 'endpoint-config', 'model', 'iam-role', 'endpoint'];
 
 /** Runs a read and turns "does not exist" into undefined. */
 async function unlessGone<T>(read: () => Promise<T>): Promise<T | undefined> {

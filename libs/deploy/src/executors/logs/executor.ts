@@ -1,10 +1,15 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { previewLogs } from '../../logs';
-import { projectRef } from '../project-ref';
+import { readPreviewLogs } from '../../logs';
+import { projectOf } from '@ephenv/core';
 import type { LogsExecutorSchema } from './schema';
 
 export default async function logsExecutor(options: LogsExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
-  const ref = projectRef(context);
-  console.log(previewLogs(ref.workspaceRoot, ref.project, options));
-  return { success: true };
+  const ref = projectOf(context);
+  try {
+    console.log(await readPreviewLogs(ref.workspaceRoot, ref.project, options));
+    return { success: true };
+  } catch (e) {
+    console.error(`ephenv: logs of ${ref.project} failed: ${(e as Error).message}`);
+    return { success: false };
+  }
 }

@@ -1,0 +1,42 @@
+import { parseArgs } from 'node:util';
+import { listRecords, normalizePr } from '@ephenv/core';
+import { destroyPr, destroyPreview, providerName } from '@ephenv/deploy';
+
+export const DESTROY_USAGE = 'ephenv destroy --pr <n> [--provider local|aws] [--lock-timeout <duration>]';
+
+/**
+ * `ephenv destroy --pr <n>`: every model's preview of the PR (when it closes). aws: the models are
+ * found from the state keys of that PR in the state bucket, not from what the PR changes now.
+ * local: the recorded previews of that PR. 0 when all are gone (or there were none), 1 otherwise.
+ */
+export async function destroyCommand(workspaceRoot: string, args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { pr: { type: 'string' }, provider: { type: 'string' }, 'lock-timeout': { type: 'string' } },
+  });
+  if (!values.pr) {
+    console.error(`ephenv destroy: --pr is required\nusage: ${DESTROY_USAGE}`);
+    return 2;
+  }
+  const pr = normalizePr(values.pr);
+  const provider = providerName(values.provider);
+
+  if (provider === 'aws') {
+    const outcomes = await destroyPr(workspaceRoot, pr, { lockTimeout: values['lock-timeout'] });
+    const failed = outcomes.filter((o) => o.error !== undefined);
+    const destroyed = outcomes.filter((o) => o.result?.destroyed);
+    console.log(
+      `ephenv destroy: PR ${pr}: ${destroyed.length} preview(s) destroyed, ${outcomes.length - destroyed.length - failed.length} with nothing to destroy` +
+        (failed.length > 0 ? `, ${failed.length} failed (${failed.map((o) => o.project).join(', ')}): run it again; the reaper removes what is left after expiry` : ''),
+    );
+    return failed.length === 0 ? 0 : 1;
+  }
+
+  const records = listRecords(workspaceRoot).filter((r) => r.provider === 'local' && r.pr === pr);
+  if (records.length === 0) console.log(`ephenv destroy: no local previews of PR ${pr}`);
+  for (const record of records) {
+    // The record has no project root; destroying a local preview only needs the record.
+    await destroyPreview({ workspaceRoot, project: record.project, projectRoot: '' }, { provider: 'local', pr });
+  }
+  return 0;
+}

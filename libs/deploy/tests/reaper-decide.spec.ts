@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { decide } from '../src/reaper/decide';
+import type { EndpointCandidate } from '../src/reaper/find-candidates';
+import { resourceFromArn } from '../src/reaper/find-preview-resources';
+import { isNotFound, ownershipProblem } from '../src/reaper/preview-tags';
+
+const NOW = new Date('2031-03-10T12:00:00.000Z');
+const markers = { Environment: 'Ephemeral', ManagedBy: 'ephenv' };
+
+function candidate(name: string, tags: Record<string, string>): EndpointCandidate {
+  return { endpointName: name, endpointArn: `arn:aws:sagemaker:us-east-1:123456789012:endpoint/${name}`, tags: { ...markers, ...tags } };
+}
+
+describe('decide', () => {
+  const run = (candidates: EndpointCandidate[], closed: string[] = []) => decide(candidates, { now: NOW, closedPrs: new Set(closed) });
+
+  it('reaps at ExpiresAt, not a second before', () => {
+    const { previews } = run([
+      candidate('m-pr-1', { Project: 'm', PR_Number: '1', ExpiresAt: '2031-03-10T12:00:00.000Z' }),
+      candidate('m-pr-2', { Project: 'm', PR_Number: '2', ExpiresAt: '2031-03-10T12:00:01.000Z' }),
+    ]);
+    expect(previews.map((p) => [p.pr, p.reap, p.reason])).toEqual([
+      ['1', true, 'expired less than a minute ago'],
+      ['2', false, 'expires in less than a minute'],
+    ]);
+  });
+
+  it('reaps a closed PR whatever its ExpiresAt says, in every project', () => {
+    const { previews } = run(
+      [
+        candidate('a-pr-9', { Project: 'a', PR_Number: '9', ExpiresAt: '2031-04-01T00:00:00Z' }),
+        candidate('b-pr-9', { Project: 'b', PR_Number: '9' }),
+        candidate('b-pr-10', { Project: 'b', PR_Number: '10', ExpiresAt: '2031-04-01T00:00:00Z' }),
+      ],
+      ['9'],
+    );
+    expect(previews.map((p) => [p.project, p.pr, p.reap, p.reason])).toEqual([
+      ['a', '9', true, 'PR closed'],
+      ['b', '9', true, 'PR closed'],
+      ['b', '10', false, 'expires in 22 d'],
+    ]);
+  });
+
+  it('never counts a missing or unreadable ExpiresAt as expired', () => {
+    const { previews } = run([
+      candidate('m-pr-1', { Project: 'm', PR_Number: '1' }),
+      candidate('m-pr-2', { Project: 'm', PR_Number: '2', ExpiresAt: 'tomorrow' }),
+    ]);
+    expect(previews.map((p) => [p.pr, p.reap, p.reason, p.expiresAt])).toEqual([
+      ['1', false, 'no ExpiresAt tag', undefined],
+      ['2', false, 'ExpiresAt "tomorrow" is not a date', 'tomorrow'],
+    ]);
+  });
+
+  it('groups endpoints of one preview and goes by the earliest ExpiresAt', () => {
+    const { previews } = run([
+      candidate('m-pr-3', { Project: 'm', PR_Number: '3', ExpiresAt: '2031-03-11T12:00:00Z' }),
+      candidate('m-pr-3-shadow', { Project: 'm', PR_Number: '3', ExpiresAt: '2031-03-09T12:00:00Z' }),
+    ]);
+    expect(previews).toHaveLength(1);
+    expect(previews[0]).toMatchObject({ reap: true, reason: 'expired 24 h ago', expiresAt: '2031-03-09T12:00:00Z' });
+    expect(previews[0].endpoints.map((e) => e.endpointName)).toEqual(['m-pr-3', 'm-pr-3-shadow']);
+  });
+
+  it('sets aside endpoints without Project or PR_Number', () => {
+    const { previews, unidentified } = run([candidate('x', { PR_Number: '4', ExpiresAt: '2020-01-01T00:00:00Z' }), candidate('y', { Project: 'm' })]);
+    expect(previews).toEqual([]);
+    expect(unidentified.map((e) => e.endpointName)).toEqual(['x', 'y']);
+  });
+});
+
+describe('ownership', () => {
+  const preview = { project: 'm', pr: '4' };
+
+  it('needs both markers with their exact values, and the preview\'s Project and PR_Number', () => {
+    expect(ownershipProblem({ ...markers, Project: 'm', PR_Number: '4', GitSha: '0123abc' }, preview)).toBeUndefined();
+    expect(ownershipProblem({ Environment: 'Ephemeral', Project: 'm', PR_Number: '4' }, preview)).toBe('not tagged ManagedBy=ephenv');
+    expect(ownershipProblem({ ManagedBy: 'ephenv', Project: 'm', PR_Number: '4' }, preview)).toBe('not tagged Environment=Ephemeral');
+    expect(ownershipProblem({ Environment: 'ephemeral', ManagedBy: 'ephenv', Project: 'm', PR_Number: '4' }, preview)).toBe('not tagged Environment=Ephemeral');
+    expect(ownershipProblem({}, preview)).toBe('not tagged Environment=Ephemeral and ManagedBy=ephenv');
+    expect(ownershipProblem({ ...markers, Project: 'm', PR_Number: '42' }, preview)).toBe('tagged for m PR 42, not m PR 4');
+    expect(ownershipProblem({ ...markers }, preview)).toBe('tagged for (no Project) PR (no PR_Number), not m PR 4');
+  });
+});
+
+describe('resourceFromArn', () => {
+  it('maps the ARNs the tagging API returns to the names the delete calls take', () => {
+    expect(resourceFromArn('arn:aws:sagemaker:us-east-1:123456789012:endpoint/m-pr-4')).toEqual({ kind: 'endpoint', name: 'm-pr-4' });
+    expect(resourceFromArn('arn:aws:sagemaker:us-east-1:123456789012:endpoint-config/m-pr-4-0a1b2c3d')).toEqual({ kind: 'endpoint-config', name: 'm-pr-4-0a1b2c3d' });
+    expect(resourceFromArn('arn:aws:sagemaker:us-east-1:123456789012:model/m-pr-4-0a1b2c3d')).toEqual({ kind: 'model', name: 'm-pr-4-0a1b2c3d' });
+    expect(resourceFromArn('arn:aws:lambda:us-east-1:123456789012:function:m-pr-4-gateway')).toEqual({ kind: 'lambda', name: 'm-pr-4-gateway' });
+    expect(resourceFromArn('arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/m-pr-4-gateway:*')).toEqual({ kind: 'log-group', name: '/aws/lambda/m-pr-4-gateway' });
+    expect(resourceFromArn('arn:aws:ssm:us-east-1:123456789012:parameter/ephenv/m-pr-4/token')).toEqual({ kind: 'parameter', name: '/ephenv/m-pr-4/token' });
+    expect(resourceFromArn('arn:aws:iam::123456789012:role/ephenv/m-pr-4-gateway')).toEqual({ kind: 'iam-role', name: 'm-pr-4-gateway' });
+    expect(resourceFromArn('arn:aws:apigateway:us-east-1::/apis/a1b2c3')).toBe('covered');
+    expect(resourceFromArn('arn:aws:apigateway:us-east-1::/apis/a1b2c3/stages/$default')).toBe('covered');
+    expect(resourceFromArn('arn:aws:s3:::some-bucket')).toBeUndefined();
+    expect(resourceFromArn('arn:aws:sagemaker:us-east-1:123456789012:training-job/x')).toBeUndefined();
+  });
+});
+
+describe('isNotFound', () => {
+  it('recognises each service\'s "does not exist" and nothing else', () => {
+    const error = (name: string, message = '', status = 400) => Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
+    expect(isNotFound(error('ValidationException', 'Could not find endpoint "x".'))).toBe(true);
+    expect(isNotFound(error('ParameterNotFound'))).toBe(true);
+    expect(isNotFound(error('NoSuchEntityException', '', 404))).toBe(true);
+    expect(isNotFound(error('ResourceNotFoundException', '', 404))).toBe(true);
+    expect(isNotFound(error('ValidationException', 'Value at "endpointName" failed to satisfy constraint'))).toBe(false);
+    expect(isNotFound(error('AccessDeniedException', 'not authorized', 403))).toBe(false);
+    expect(isNotFound(error('ThrottlingException'))).toBe(false);
+  });
+});
