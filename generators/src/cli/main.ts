@@ -5,7 +5,7 @@ import { commentCommand } from './commands/comment';
 import { destroyCommand } from './commands/destroy';
 import { BENCHMARK_USAGE, VALIDATE_USAGE, benchmarkCommand, validateCommand } from './commands/model-checks';
 import { PR_USAGE, prCommand } from './commands/pr';
-import { reapCommand } from './commands/reap';
+import { REAP_USAGE, reapCommand } from './commands/reap';
 import { reportCommand } from './commands/report';
 import { statusCommand } from './commands/status';
 import { findWorkspaceRoot } from './workspace';
@@ -26,7 +26,8 @@ usage: ephenv <command> [options]
   token <project>         print a preview's bearer token (for scripts: curl -H "Authorization: Bearer $(npx ephenv token m)")
   logs <project> [--lines N] [--provider aws --pr <n>]  the preview's gateway and model logs (CloudWatch for aws)
   destroy --pr <n>        destroy every model's AWS preview of a PR, found from the Terraform state keys
-  reap [--dry-run]        remove expired ephemeral previews (tagged Environment=Ephemeral and ManagedBy=ephenv)
+  reap [...]              remove expired aws previews (only resources tagged Environment=Ephemeral and ManagedBy=ephenv)
+                          ${REAP_USAGE}
 
 Per model (Nx targets): nx run <model>:deploy-preview | validate | benchmark | destroy-preview | logs
 `;

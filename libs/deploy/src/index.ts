@@ -9,3 +9,4 @@ export * from './logs';
 export * from './status';
 export * from './terraform';
 export * from './aws';
+export * from './reaper';

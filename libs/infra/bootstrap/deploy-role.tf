@@ -264,6 +264,7 @@ locals {
           Action = [
             "iam:DeleteRole",
             "iam:DeleteRolePolicy",
+            "iam:DetachRolePolicy",
             "iam:GetRole",
             "iam:GetRolePolicy",
             "iam:ListAttachedRolePolicies",
@@ -271,6 +272,7 @@ locals {
             "iam:ListRolePolicies",
             "iam:ListRoleTags",
             "iam:PutRolePolicy",
+            "iam:RemoveRoleFromInstanceProfile",
             "iam:TagRole",
             "iam:UntagRole",
             "iam:UpdateAssumeRolePolicy",
@@ -287,6 +289,13 @@ locals {
           Action    = ["iam:CreateRole", "iam:PutRolePermissionsBoundary"]
           Resource  = local.preview_arns.roles
           Condition = { StringEquals = { "iam:PermissionsBoundary" = aws_iam_policy.preview_boundary.arn } }
+        },
+        {
+          # The reaper finds a lost preview's roles by listing; listing has no resource-level scoping.
+          Sid      = "ListRolesForTheReaper"
+          Effect   = "Allow"
+          Action   = "iam:ListRoles"
+          Resource = "*"
         },
         {
           Sid       = "PassPreviewRoles"
