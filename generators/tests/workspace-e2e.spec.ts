@@ -1,62 +1,7 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const REPO = resolve(__dirname, '..', '..');
-const SKIP = /(^|\/)(node_modules|dist|\.ephenv|\.nx|\.git|__pycache__|\.terraform|tmp)(\/|$)/;
-
-/** A clean checkout of this workspace in a temporary git repository, sharing node_modules and virtualenvs. */
-function cleanCheckout(): string {
-  const root = mkdtempSync(join(tmpdir(), 'ephenv-e2e-'));
-  const tracked = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], { cwd: REPO, encoding: 'utf8' })
-    .split('\n')
-    .filter((f) => f && !SKIP.test(f) && existsSync(join(REPO, f)));
-  for (const file of tracked) cpSync(join(REPO, file), join(root, file));
-  symlinkSync(join(REPO, 'node_modules'), join(root, 'node_modules'));
-  mkdirSync(join(root, '.ephenv'));
-  mkdirSync(join(REPO, '.ephenv', 'venvs'), { recursive: true });
-  symlinkSync(join(REPO, '.ephenv', 'venvs'), join(root, '.ephenv', 'venvs'));
-  git(root, 'init', '-q', '-b', 'main');
-  git(root, 'add', '-A');
-  git(root, 'commit', '-q', '-m', 'base');
-  return root;
-}
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=ephenv', '-c', 'user.email=ci@ephenv.dev', ...args], { cwd, encoding: 'utf8' });
-}
-
-const ENV = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_SKIP_NX_CACHE: 'true', CI: 'true', FORCE_COLOR: '0', NO_COLOR: '1' };
-
-function nx(cwd: string, ...args: string[]) {
-  const result = spawnSync(join(cwd, 'node_modules', '.bin', 'nx'), args, { cwd, encoding: 'utf8', env: ENV });
-  return { code: result.status, out: `${result.stdout}\n${result.stderr}` };
-}
-
-/** The `ephenv` CLI as `npx ephenv` runs it in that checkout. */
-function ephenv(cwd: string, ...args: string[]) {
-  const result = spawnSync(process.execPath, [join(cwd, 'generators', 'bin', 'ephenv.js'), ...args], { cwd, encoding: 'utf8', env: ENV });
-  return { code: result.status, out: `${result.stdout}\n${result.stderr}` };
-}
-
-/**
- * Processes whose command line mentions the checkout: a finished lifecycle leaves none (Nx's own
- * plugin workers, which exit by themselves after a command, aside).
- */
-function processesOf(root: string): string[] {
-  return readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d) && Number(d) !== process.pid)
-    .flatMap((pid) => {
-      try {
-        const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-        return cmd.includes(root) && !cmd.includes('plugin-worker.js') ? [`${pid}: ${cmd}`] : [];
-      } catch {
-        return [];
-      }
-    });
-}
+import { cleanCheckout, ephenv, git, nx, processesOf } from './support/checkout';
 
 function setScenarioDuration(root: string, model: string, duration: string) {
   const file = join(root, 'apps', model, 'ephenv.json');

@@ -72,6 +72,7 @@ export class AwsProvider implements PreviewProvider {
           projectDir: config.projectDir,
           modelDir: modelArtifactDir(workspaceRoot, config.projectRoot),
           gitSha,
+          tag: process.env.EPHENV_IMAGE_TAG,
           settings,
           imageUri: this.options.imageUri,
           docker: this.options.docker ?? new DockerCli(),

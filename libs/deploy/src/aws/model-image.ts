@@ -10,6 +10,8 @@ export interface ImageRequest {
   projectDir: string;
   modelDir: string;
   gitSha: string;
+  /** The image tag; default the git SHA. For pipelines that publish images under their own tags (EPHENV_IMAGE_TAG). */
+  tag?: string;
   settings: AwsSettings;
   /** An image built elsewhere: used as is, nothing is built. */
   imageUri?: string;
@@ -32,11 +34,13 @@ export interface ModelImage {
  */
 export async function resolveModelImage(request: ImageRequest): Promise<ModelImage> {
   if (request.imageUri) return { uri: request.imageUri, source: 'given' };
-  const { project, gitSha } = request;
+  const { project } = request;
+  const tag = request.tag || request.gitSha;
+  if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag)) throw new Error(`"${tag}" is not a valid image tag (EPHENV_IMAGE_TAG): letters, digits, _ . - and at most 128 characters`);
   const ecr = request.ecr ?? new ECRClient(clientConfig(request.settings));
   const repositoryUri = await repositoryUriOf(ecr, project);
-  const uri = `${repositoryUri}:${gitSha}`;
-  if (await imageTagExists(ecr, project, gitSha)) return { uri, source: 'exists' };
+  const uri = `${repositoryUri}:${tag}`;
+  if (await imageTagExists(ecr, project, tag)) return { uri, source: 'exists' };
 
   if (!existsSync(request.modelDir)) {
     throw new Error(`${project} has no trained model in ${request.modelDir}: run "npx nx run ${project}:train" before building its image`);

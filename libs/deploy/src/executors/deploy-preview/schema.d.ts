@@ -1,6 +1,6 @@
 export interface DeployPreviewExecutorSchema {
   provider?: 'local' | 'aws';
-  pr?: string;
+  pr?: string | number;
   showToken?: boolean;
   imageUri?: string;
   lockTimeout?: string;

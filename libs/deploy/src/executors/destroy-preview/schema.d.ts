@@ -1,5 +1,5 @@
 export interface DestroyPreviewExecutorSchema {
   provider?: 'local' | 'aws';
-  pr?: string;
+  pr?: string | number;
   lockTimeout?: string;
 }

@@ -1,5 +1,5 @@
 export interface LogsExecutorSchema {
   lines?: number;
   provider?: 'local' | 'aws';
-  pr?: string;
+  pr?: string | number;
 }
