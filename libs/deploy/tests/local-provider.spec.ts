@@ -3,7 +3,7 @@ import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAlive, loadExamples, loadModelConfig, readRecord, recordPath, type PreviewRecord } from '@ephenv/core';
 import { deployPreview, destroyPreview, previewStatus } from '../src';
-import { listeningPorts, makeWorkspace, type TestWorkspace } from './workspace';
+import { listeningPorts, makeWorkspace, processesMentioning, type TestWorkspace } from './workspace';
 
 const quiet = () => undefined;
 
@@ -37,7 +37,6 @@ describe('local previews', () => {
   const ref = (project: string) => ({ workspaceRoot: ws.root, project, projectRoot: `apps/${project}` });
 
   it('deploys an authenticated preview that answers every example as it says, and destroys it without leftovers', async () => {
-    const before = listeningPorts();
     const record = await deployPreview(ref('iris-a'), { pr: '12' }, quiet);
     expect(record.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(record.pr).toBe('12');
@@ -61,7 +60,7 @@ describe('local previews', () => {
     expect(isAlive(gateway.pid)).toBe(false);
     const after = listeningPorts();
     expect(after.has(model.port) || after.has(gateway.port)).toBe(false);
-    expect([...after].filter((p) => !before.has(p))).toEqual([]);
+    expect(processesMentioning(ws.root)).toEqual([]);
     expect(readRecord(ws.root, 'iris-a')).toBeUndefined();
   });
 

@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { withInitLock } from '@ephenv/deploy';
 
@@ -99,10 +99,27 @@ export interface Boto3Call {
 
 export type Boto3Result = { result: any; error?: undefined } | { error: string; message: string; result?: undefined };
 
+let boto3Python: string | undefined;
+
+/**
+ * The first python3 on the PATH that has boto3 (moto's own interpreter has it). Not simply
+ * `python3`: task runners put the directory of node first on the PATH, and the system Python
+ * found there may lack it.
+ */
+function pythonWithBoto3(): string {
+  if (boto3Python) return boto3Python;
+  const dirs = (process.env.PATH ?? '').split(':').filter(Boolean);
+  for (const dir of [...new Set(dirs)]) {
+    const candidate = join(dir, 'python3');
+    if (existsSync(candidate) && spawnSync(candidate, ['-c', 'import boto3'], { stdio: 'ignore' }).status === 0) return (boto3Python = candidate);
+  }
+  throw new Error("no python3 on the PATH can import boto3: install moto with `pip install 'moto[server]'` (it brings boto3)");
+}
+
 /** The tests' independent AWS client: boto3, in one Python process per batch of calls. */
 export async function boto3(calls: Boto3Call[], env: NodeJS.ProcessEnv): Promise<Boto3Result[]> {
   const script = join(__dirname, 'boto3_calls.py');
-  const result = await run('python3', [script], { cwd: __dirname, env, input: JSON.stringify(calls), timeoutMs: 60_000 });
+  const result = await run(pythonWithBoto3(), [script], { cwd: __dirname, env, input: JSON.stringify(calls), timeoutMs: 60_000 });
   if (result.code !== 0) throw new Error(`boto3 calls failed (exit ${result.code}):\n${result.stderr}`);
   return JSON.parse(result.stdout);
 }
