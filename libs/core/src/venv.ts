@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,10 +26,27 @@ export function requirementFiles(projectDir: string): string[] {
   return files;
 }
 
+let interpreter: string | undefined;
+
+/**
+ * Which Python `basePython()` is here (its path and version), so a venv is never reused across
+ * interpreters: `python3` can be another Python under a task runner's PATH, or after an upgrade.
+ */
+export function interpreterId(): string {
+  if (interpreter) return interpreter;
+  try {
+    interpreter = execFileSync(basePython(), ['-c', 'import sys; print(sys.executable); print(sys.version)'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+    return interpreter;
+  } catch (e) {
+    const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new Error(`cannot run ${basePython()}${missing ? ': not found on PATH' : ''}; install Python 3.10+ or set EPHENV_PYTHON to its interpreter`);
+  }
+}
+
 /** One virtualenv per distinct set of requirements: the key is a hash of their contents and the Python. */
 export function venvKey(files: string[]): string {
   const hash = createHash('sha256');
-  hash.update(basePython());
+  hash.update(interpreterId());
   for (const f of files) hash.update('\0').update(readFileSync(f));
   return hash.digest('hex').slice(0, 16);
 }
