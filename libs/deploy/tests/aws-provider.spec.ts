@@ -6,13 +6,13 @@ import { promisify } from 'node:util';
 import { CloudWatchLogsClient, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DeleteItemCommand, DynamoDBClient, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readRecord, recordPath, resultsDir, type PreviewRecord } from '@ephenv/core';
 import { emulatorClientConfig, startMoto, type MotoServer } from '../../../tools/aws-emulator';
-import { destroyCommand } from '../../../generators/src/cli/commands/destroy';
 import {
   awsSettings,
   deployPreview,
+  destroyPr,
   destroyPreview,
   DockerCli,
   gatewayZipPath,
@@ -307,19 +307,17 @@ describe('aws previews against moto with real Terraform', () => {
     });
   }, 180_000);
 
-  it('ephenv destroy --pr 8 destroys every model of PR 8 found in the state bucket, including one whose folder is gone', async () => {
+  it('destroyPr (ephenv destroy --pr 8) destroys every model of PR 8 found in the state bucket, including one whose folder is gone', async () => {
     rmSync(join(ws.root, 'apps', 'iris-b'), { recursive: true });
     const out: string[] = [];
-    const log = vi.spyOn(console, 'log').mockImplementation((line: string) => void out.push(line));
-    try {
-      expect(await destroyCommand(ws.root, ['--pr', '8', '--provider', 'aws'])).toBe(0);
-    } finally {
-      log.mockRestore();
-    }
+    const outcomes = await destroyPr(ws.root, '8', { report: (line: string) => void out.push(line) });
+    expect(outcomes.map((o) => [o.project, o.result?.destroyed, o.error])).toEqual([
+      ['iris-a', true, undefined],
+      ['iris-b', true, undefined],
+    ]);
     await expectGone('iris-a', '8');
     await expectGone('iris-b', '8');
     expect(out.join('\n')).toContain('the folder of iris-b is gone from this checkout');
-    expect(out.at(-1)).toBe('ephenv destroy: PR 8: 2 preview(s) destroyed, 0 with nothing to destroy');
     expect(existsSync(recordPath(ws.root, 'iris-b'))).toBe(false);
   }, 180_000);
 });
