@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import {
   ensureVenv,
   freePort,
+  isAlive,
   isOurProcess,
   logsDir,
   modelArtifactDir,
@@ -83,63 +84,53 @@ export class LocalProvider implements PreviewProvider {
   }
 
   private async startModel(target: PreviewTarget, python: string, modelDir: string, log: string): Promise<ProcessRecord> {
-    const port = await freePort(HOST);
     const command = [python, join(target.config.projectDir, 'src', 'serve'), 'serve'];
-    const env = {
+    const env = (port: number) => ({
       ...process.env,
       SAGEMAKER_BIND_TO_PORT: String(port),
       EPHENV_BIND_HOST: HOST,
       EPHENV_MODEL_DIR: modelDir,
       PYTHONUNBUFFERED: '1',
       PYTHONDONTWRITEBYTECODE: '1',
-    };
-    writeFileSync(log, '');
-    const started = startDetached(command, { cwd: target.config.projectDir, env, log });
-    const ready = await waitForPing({ url: `http://${HOST}:${port}/ping`, timeoutMs: pingTimeoutMs(), exited: started.exited });
-    if (!ready.ok) {
-      await stopProcess(started.pid);
-      throw new PreviewStartError(`the model server of ${target.project} did not become healthy: ${ready.reason}.\n--- ${log} (last lines) ---\n${tail(log)}`);
-    }
-    this.report(`ephenv: model server of ${target.project} healthy on ${HOST}:${port} after ${ready.ms} ms`);
-    return { pid: started.pid, command, port, log };
+    });
+    const started = await startOnFreePort(`the model server of ${target.project}`, log, async (port) => {
+      const proc = startDetached(command, { cwd: target.config.projectDir, env: env(port), log });
+      return { proc, ready: await waitForPing({ url: `http://${HOST}:${port}/ping`, timeoutMs: pingTimeoutMs(), exited: proc.exited }) };
+    });
+    this.report(`ephenv: model server of ${target.project} healthy on ${HOST}:${started.port} after ${started.ms} ms`);
+    return { pid: started.pid, command, port: started.port, log };
   }
 
   private async startGateway(target: PreviewTarget, modelPort: number, token: string, log: string): Promise<ProcessRecord> {
     const { workspaceRoot, project, config } = target;
-    const port = await freePort(HOST);
     const configFile = gatewayConfigPath(workspaceRoot, project);
     mkdirSync(gatewayConfigDir(workspaceRoot), { recursive: true, mode: 0o700 });
     // The token reaches the gateway through a 0600 file, never argv or the environment.
-    writeFileSync(
-      configFile,
-      JSON.stringify({
-        host: HOST,
-        port,
-        token,
-        modelName: project,
-        modelUrl: `http://${HOST}:${modelPort}`,
-        inputSchema: config.schemas.input,
-        outputSchema: config.schemas.output,
-        maxBodyBytes: config.maxBodyBytes,
-        timeoutMs: config.endpoint.timeoutSeconds * 1000,
-      }),
-      { mode: 0o600 },
-    );
+    const writeGatewayConfig = (port: number) =>
+      writeFileSync(
+        configFile,
+        JSON.stringify({
+          host: HOST,
+          port,
+          token,
+          modelName: project,
+          modelUrl: `http://${HOST}:${modelPort}`,
+          inputSchema: config.schemas.input,
+          outputSchema: config.schemas.output,
+          maxBodyBytes: config.maxBodyBytes,
+          timeoutMs: config.endpoint.timeoutSeconds * 1000,
+        }),
+        { mode: 0o600 },
+      );
     const bundle = await gatewayBundle(workspaceRoot);
     const command = [process.execPath, bundle, configFile];
-    writeFileSync(log, '');
-    const started = startDetached(command, { cwd: workspaceRoot, env: gatewayEnv(), log });
-    const ready = await waitForPing({
-      url: `http://${HOST}:${port}/ping`,
-      headers: { authorization: `Bearer ${token}` },
-      timeoutMs: 15_000,
-      exited: started.exited,
+    const started = await startOnFreePort(`the gateway of ${project}`, log, async (port) => {
+      writeGatewayConfig(port);
+      const proc = startDetached(command, { cwd: workspaceRoot, env: gatewayEnv(), log });
+      const ready = await waitForPing({ url: `http://${HOST}:${port}/ping`, headers: { authorization: `Bearer ${token}` }, timeoutMs: 15_000, exited: proc.exited });
+      return { proc, ready };
     });
-    if (!ready.ok) {
-      await stopProcess(started.pid);
-      throw new PreviewStartError(`the gateway of ${project} did not start: ${ready.reason}.\n--- ${log} (last lines) ---\n${tail(log)}`);
-    }
-    return { pid: started.pid, command, port, log };
+    return { pid: started.pid, command, port: started.port, log };
   }
 
   async destroy(target: Omit<PreviewTarget, 'config'>): Promise<DestroyResult> {
@@ -163,4 +154,28 @@ export class LocalProvider implements PreviewProvider {
 function gatewayEnv(): NodeJS.ProcessEnv {
   const keep = ['PATH', 'HOME', 'TMPDIR', 'TZ', 'NODE_OPTIONS', 'LANG'];
   return Object.fromEntries(keep.filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]]));
+}
+
+const PORT_TAKEN = /address already in use|EADDRINUSE/i;
+
+/**
+ * Starts a server on a free loopback port and waits until it is healthy. The port is free when
+ * chosen but another process may take it before ours binds: then it is tried again on another.
+ * Healthy means our process answered; an answer from someone else's server does not count.
+ */
+async function startOnFreePort(
+  what: string,
+  log: string,
+  start: (port: number) => Promise<{ proc: { pid: number; exited: Promise<number | null> }; ready: Awaited<ReturnType<typeof waitForPing>> }>,
+): Promise<{ pid: number; port: number; ms: number }> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort(HOST);
+    writeFileSync(log, '');
+    const { proc, ready } = await start(port);
+    if (ready.ok && isAlive(proc.pid)) return { pid: proc.pid, port, ms: ready.ms };
+    await stopProcess(proc.pid);
+    if (attempt < 3 && PORT_TAKEN.test(tail(log))) continue;
+    const reason = ready.ok ? `the process exited although port ${port} answered` : ready.reason;
+    throw new PreviewStartError(`${what} did not become healthy: ${reason}.\n--- ${log} (last lines) ---\n${tail(log)}`);
+  }
 }
