@@ -3,8 +3,6 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   ensureVenv,
-  freePort,
-  isAlive,
   isOurProcess,
   logsDir,
   modelArtifactDir,
@@ -13,7 +11,6 @@ import {
   startDetached,
   stateDir,
   stopProcess,
-  tail,
   writeRecord,
   type PreviewRecord,
   type ProcessRecord,
@@ -21,6 +18,7 @@ import {
 import type { DestroyResult, PreviewProvider, PreviewTarget } from '../provider';
 import { writePreviewOutput, removePreviewOutput } from '../preview-output';
 import { gatewayBundle } from './gateway-bundle';
+import { PreviewStartError, startOnFreePort } from './start-on-free-port';
 import { waitForPing } from './wait-for-ping';
 
 const HOST = '127.0.0.1';
@@ -28,10 +26,6 @@ const pingTimeoutMs = () => Number(process.env.EPHENV_PING_TIMEOUT_SECONDS ?? 60
 
 const gatewayConfigDir = (workspaceRoot: string) => join(stateDir(workspaceRoot), 'gateways');
 const gatewayConfigPath = (workspaceRoot: string, project: string) => join(gatewayConfigDir(workspaceRoot), `${project}.json`);
-
-export class PreviewStartError extends Error {
-  override name = 'PreviewStartError';
-}
 
 /**
  * The embedded default: the model server and the gateway as local processes on loopback.
@@ -154,28 +148,4 @@ export class LocalProvider implements PreviewProvider {
 function gatewayEnv(): NodeJS.ProcessEnv {
   const keep = ['PATH', 'HOME', 'TMPDIR', 'TZ', 'NODE_OPTIONS', 'LANG'];
   return Object.fromEntries(keep.filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]]));
-}
-
-const PORT_TAKEN = /address already in use|EADDRINUSE/i;
-
-/**
- * Starts a server on a free loopback port and waits until it is healthy. The port is free when
- * chosen but another process may take it before ours binds: then it is tried again on another.
- * Healthy means our process answered; an answer from someone else's server does not count.
- */
-async function startOnFreePort(
-  what: string,
-  log: string,
-  start: (port: number) => Promise<{ proc: { pid: number; exited: Promise<number | null> }; ready: Awaited<ReturnType<typeof waitForPing>> }>,
-): Promise<{ pid: number; port: number; ms: number }> {
-  for (let attempt = 1; ; attempt++) {
-    const port = await freePort(HOST);
-    writeFileSync(log, '');
-    const { proc, ready } = await start(port);
-    if (ready.ok && isAlive(proc.pid)) return { pid: proc.pid, port, ms: ready.ms };
-    await stopProcess(proc.pid);
-    if (attempt < 3 && PORT_TAKEN.test(tail(log))) continue;
-    const reason = ready.ok ? `the process exited although port ${port} answered` : ready.reason;
-    throw new PreviewStartError(`${what} did not become healthy: ${reason}.\n--- ${log} (last lines) ---\n${tail(log)}`);
-  }
 }
