@@ -1,5 +1,6 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { processesMentioning } from '@ephenv/core';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -50,16 +51,7 @@ export function ephenvWith(env: Record<string, string>, cwd: string, ...args: st
  * plugin workers, which exit by themselves after a command, aside).
  */
 export function processesOf(root: string): string[] {
-  return readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d) && Number(d) !== process.pid)
-    .flatMap((pid) => {
-      try {
-        const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-        return cmd.includes(root) && !cmd.includes('plugin-worker.js') ? [`${pid}: ${cmd}`] : [];
-      } catch {
-        return [];
-      }
-    });
+  return processesMentioning(root).filter((line) => !line.includes('plugin-worker.js'));
 }
 
 /** `ephenv` without blocking this process: servers the test runs (a fake GitHub) keep answering. */

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname } from 'node:path';
 
@@ -33,6 +33,21 @@ export function commandLine(pid: number): string[] | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Running processes (`pid: argv`) whose command line mentions `text`, e.g. a workspace path (Linux /proc). */
+export function processesMentioning(text: string): string[] {
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d) && Number(d) !== process.pid);
+  } catch {
+    return [];
+  }
+  return pids.flatMap((pid) => {
+    const argv = commandLine(Number(pid));
+    const line = argv?.join(' ') ?? '';
+    return line.includes(text) ? [`${pid}: ${line}`] : [];
+  });
 }
 
 /**

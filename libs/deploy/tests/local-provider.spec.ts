@@ -1,9 +1,9 @@
 import { statSync } from 'node:fs';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isAlive, loadExamples, loadModelConfig, readRecord, recordPath, type PreviewRecord } from '@ephenv/core';
+import { isAlive, processesMentioning, loadExamples, loadModelConfig, readRecord, recordPath, type PreviewRecord } from '@ephenv/core';
 import { deployPreview, destroyPreview, previewStatus } from '../src';
-import { listeningPorts, makeWorkspace, processesMentioning, type TestWorkspace } from './workspace';
+import { listeningPorts, makeWorkspace, type TestWorkspace } from './workspace';
 
 const quiet = () => undefined;
 

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ensureVenv, modelArtifactDir, venvsDir } from '@ephenv/core';
@@ -49,18 +49,4 @@ export function listeningPorts(): Set<number> {
     }
   }
   return ports;
-}
-
-/** Processes whose command line mentions `text` (a workspace path): what a destroy must leave none of. */
-export function processesMentioning(text: string): string[] {
-  return readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d) && Number(d) !== process.pid)
-    .flatMap((pid) => {
-      try {
-        const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-        return cmd.includes(text) ? [`${pid}: ${cmd}`] : [];
-      } catch {
-        return [];
-      }
-    });
 }
