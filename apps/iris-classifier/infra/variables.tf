@@ -30,9 +30,10 @@ variable "gateway_zip" {
 }
 
 variable "token" {
-  description = "Bearer token of the preview (stored in SSM as a SecureString)."
+  description = "Bearer token of the preview (stored in SSM as a SecureString; never in plan or state)."
   type        = string
   sensitive   = true
+  ephemeral   = true
 }
 
 variable "ttl_hours" {
@@ -87,4 +88,10 @@ variable "permissions_boundary_arn" {
   description = "Permissions boundary for the preview's IAM roles (bootstrap output preview_permissions_boundary_arn); null for none."
   type        = string
   default     = null
+}
+
+variable "gateway_reserved_concurrency" {
+  description = "Concurrent executions reserved for (and capping) the gateway Lambda."
+  type        = number
+  default     = 10
 }

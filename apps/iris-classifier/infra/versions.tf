@@ -1,5 +1,6 @@
 terraform {
-  required_version = ">= 1.6"
+  # 1.11: write-only arguments (the token's value_wo) and ephemeral variables.
+  required_version = ">= 1.11"
 
   required_providers {
     aws = {

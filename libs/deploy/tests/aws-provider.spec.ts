@@ -270,7 +270,7 @@ describe('aws previews against moto with real Terraform', () => {
     const withoutTerraform = (process.env.PATH ?? '').split(':').filter((dir) => !existsSync(join(dir, 'terraform'))).join(':');
     restore = setEnv({ PATH: withoutTerraform });
     try {
-      await expect(attempt()).rejects.toThrow('terraform is not on PATH: install Terraform 1.6 or newer (https://developer.hashicorp.com/terraform/install)');
+      await expect(attempt()).rejects.toThrow('terraform is not on PATH: install Terraform 1.11 or newer (https://developer.hashicorp.com/terraform/install)');
     } finally {
       restore();
     }

@@ -244,13 +244,36 @@ variable "throttling_burst_limit" {
 }
 
 variable "token" {
-  description = "Bearer token that callers of the preview must present; stored as an SSM SecureString the gateway reads."
+  description = "Bearer token that callers of the preview must present; stored as an SSM SecureString the gateway reads. Ephemeral: never in a plan or state file."
   type        = string
   sensitive   = true
+  ephemeral   = true
 
   validation {
     condition     = length(var.token) >= 16 && can(regex("^[A-Za-z0-9._~+/=-]+$", var.token))
     error_message = "token must be at least 16 characters of a bearer-token alphabet (letters, digits, . _ ~ + / = -)."
+  }
+}
+
+variable "token_version" {
+  description = "Version of the token written to SSM (write-only): increase it to replace the stored token with a new var.token; the same version leaves SSM as it is."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.token_version >= 1 && floor(var.token_version) == var.token_version
+    error_message = "token_version must be a whole number of at least 1."
+  }
+}
+
+variable "gateway_reserved_concurrency" {
+  description = "Concurrent executions reserved for (and capping) the gateway Lambda, so one preview cannot use the account's whole Lambda concurrency."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.gateway_reserved_concurrency >= 1 && var.gateway_reserved_concurrency <= 100 && floor(var.gateway_reserved_concurrency) == var.gateway_reserved_concurrency
+    error_message = "gateway_reserved_concurrency must be a whole number between 1 and 100."
   }
 }
 

@@ -21,6 +21,8 @@ const vars = [
   `github_repository=${REPOSITORY}`,
   '-var',
   'force_destroy=true',
+  '-var',
+  `preview_policy_file=${join(workspaceRoot, 'ephenv.policy.json')}`,
 ];
 
 describe('bootstrap module against moto', () => {
@@ -111,14 +113,17 @@ describe('bootstrap module against moto', () => {
         Action: 'sts:AssumeRoleWithWebIdentity',
         Principal: { Federated: outputs.github_oidc_provider_arn.value },
         Condition: {
-          StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' },
-          StringLike: { 'token.actions.githubusercontent.com:sub': `repo:${REPOSITORY}:*` },
+          StringEquals: {
+            'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
+            'token.actions.githubusercontent.com:sub': `repo:${REPOSITORY}:pull_request`,
+          },
         },
       },
     ]);
     expect(ok(attached).AttachedPolicies.map((p: { PolicyName: string }) => p.PolicyName).sort()).toEqual(
       ['gateways', 'images', 'logs', 'models', 'roles', 'state'].map((k) => `ephenv-deploy-${k}`),
     );
+    expect(outputs.reaper_role_arn.value).toBe(`arn:aws:iam::${ACCOUNT}:role/ephenv/ephenv-reaper`);
 
     const ecr = new ECRClient(emulatorClientConfig(moto.endpoint));
     const repos = await ecr.send(new DescribeRepositoriesCommand({ repositoryNames: MODELS }));

@@ -220,6 +220,49 @@ describe('the generated workflows', () => {
     expect(oidcJobs.sort()).toEqual(['ephemeral-env.yml:destroy', 'ephemeral-env.yml:preview', 'reaper.yml:reap']);
   });
 
+  it('assume the pull-request deploy role from ephemeral-env.yml and the separate reaper role only from reaper.yml', () => {
+    const roleOf = (job: Job) => job.steps.find((s) => s.uses?.startsWith(`${AWS_CREDENTIALS}@`))?.with?.['role-to-assume'];
+    const roles = FILES.flatMap((file) => jobsOf(file).filter(([, job]) => usesAws(job)).map(([name, job]) => [`${file}:${name}`, roleOf(job)]));
+    expect(Object.fromEntries(roles)).toEqual({
+      'ephemeral-env.yml:preview': '${{ vars.EPHENV_DEPLOY_ROLE_ARN }}',
+      'ephemeral-env.yml:destroy': '${{ vars.EPHENV_DEPLOY_ROLE_ARN }}',
+      'reaper.yml:reap': '${{ vars.EPHENV_REAPER_ROLE_ARN }}',
+    });
+    expect(raw['reaper.yml']).not.toContain('EPHENV_DEPLOY_ROLE_ARN');
+    expect(raw['ephemeral-env.yml']).not.toContain('EPHENV_REAPER_ROLE_ARN');
+    // The variable check names the role the job actually assumes.
+    const check = stepRunning(workflows['reaper.yml'].jobs.reap, 'missing=()')!;
+    expect(check.run).toContain('for name in EPHENV_REAPER_ROLE_ARN ');
+    expect(check.env).toEqual({ EPHENV_REAPER_ROLE_ARN: '${{ vars.EPHENV_REAPER_ROLE_ARN }}' });
+  });
+
+  it('run no dependency install script in a job that holds an OIDC token', () => {
+    const installs = /\bnpm\s+(ci|install|i)\b|\byarn\b|\bpnpm\b/;
+    for (const file of FILES) {
+      for (const [name, job] of jobsOf(file)) {
+        const commands = job.steps.flatMap((s) => (s.run ?? '').split('\n')).filter((line) => installs.test(line));
+        if (job.permissions?.['id-token'] !== 'write') continue;
+        expect(commands.length, `${file} ${name} installs its dependencies`).toBeGreaterThan(0);
+        for (const command of commands) expect(command.trim(), `${file} ${name}`).toMatch(/^npm ci( .*)? --ignore-scripts( |$)|^npm ci --ignore-scripts$/);
+      }
+    }
+  });
+
+  it('leave the preview token masked: nothing turns on debug logs that could print it in a job holding an OIDC token', () => {
+    // ephenv itself prints `::add-mask::<token>` as soon as it has a token (GITHUB_ACTIONS=true,
+    // which GitHub sets in every step); these settings would make Terraform, the runner or the AWS
+    // CLI print request bodies or environments anyway.
+    const debug = /^(TF_LOG.*|ACTIONS_STEP_DEBUG|ACTIONS_RUNNER_DEBUG|GITHUB_ACTIONS|AWS_DEBUG|DEBUG)$/;
+    for (const file of FILES) {
+      for (const [name, job] of jobsOf(file)) {
+        if (job.permissions?.['id-token'] !== 'write') continue;
+        const envs = [workflows[file].jobs[name].env ?? {}, ...job.steps.map((s) => s.env ?? {})];
+        for (const env of envs) expect(Object.keys(env).filter((key) => debug.test(key)), `${file} ${name}`).toEqual([]);
+        for (const step of job.steps) expect(step.run ?? '', `${file} ${name}`).not.toMatch(/TF_VAR_token|set -x|\benv\b\s*$|printenv/m);
+      }
+    }
+  });
+
   it('pin every action to a full commit SHA with its version alongside, the same everywhere', () => {
     const pins = new Map<string, string>();
     for (const file of FILES) {

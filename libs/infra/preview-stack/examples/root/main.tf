@@ -29,5 +29,7 @@ module "preview" {
   max_body_bytes   = var.max_body_bytes
   model_timeout_ms = var.model_timeout_ms
 
+  gateway_reserved_concurrency = var.gateway_reserved_concurrency
+
   permissions_boundary_arn = var.permissions_boundary_arn
 }
