@@ -143,7 +143,7 @@ describe('bootstrap module against moto', () => {
 
     const models = await policyDocument(arnOf('models'));
     expect(models.Statement.find((s: { Sid: string }) => s.Sid === 'ManagePreviewSageMaker').Resource).toEqual(
-      MODELS.map((m) => `arn:aws:sagemaker:us-east-1:${ACCOUNT}:*/${m}-pr-*`),
+      MODELS.flatMap((m) => ['model', 'endpoint-config', 'endpoint'].map((kind) => `arn:aws:sagemaker:us-east-1:${ACCOUNT}:${kind}/${m}-pr-*`)),
     );
 
     const roles = await policyDocument(arnOf('roles'));

@@ -7,6 +7,7 @@ import {
   ListTagsCommand,
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetParameterCommand, ListTagsForResourceCommand as ListParameterTagsCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { strToU8, zipSync } from 'fflate';
 import { createHash, randomBytes } from 'node:crypto';
@@ -305,6 +306,15 @@ describe('preview stack (example root) against moto', () => {
 
     const [state] = await boto3([{ service: 's3', operation: 'head_object', params: { Bucket: STATE_BUCKET, Key: STATE_KEY } }], env);
     expect(ok(state).ContentLength).toBeGreaterThan(0);
+
+    // The token is write-only: the state in the bucket has the parameter, not its value.
+    const s3 = new S3Client({ ...emulatorClientConfig(moto.endpoint), forcePathStyle: true });
+    const stateText = await (await s3.send(new GetObjectCommand({ Bucket: STATE_BUCKET, Key: STATE_KEY }))).Body!.transformToString();
+    expect(stateText).toContain(outputs.token_parameter_name);
+    expect(stateText).not.toContain(token);
+    const parameterState = JSON.parse(stateText).resources.find((r: { type: string }) => r.type === 'aws_ssm_parameter').instances[0].attributes;
+    expect(parameterState.value_wo).toBeNull();
+    expect(parameterState.value_wo_version).toBe(1);
   }, 60_000);
 
   it('re-applies a new commit in place and keeps CreatedAt', async () => {
