@@ -24,8 +24,8 @@ locals {
   }
 
   preview_arns = {
-    # model/, endpoint-config/ and endpoint/ of every preview
-    sagemaker        = [for name in local.preview_names : "${local.arn_prefix.sagemaker}:*/${name}"]
+    # model/, endpoint-config/ and endpoint/ of every preview, each spelled out
+    sagemaker        = flatten([for name in local.preview_names : [for kind in ["model", "endpoint-config", "endpoint"] : "${local.arn_prefix.sagemaker}:${kind}/${name}"]])
     endpoints        = [for name in local.preview_names : "${local.arn_prefix.sagemaker}:endpoint/${name}"]
     endpoint_configs = [for name in local.preview_names : "${local.arn_prefix.sagemaker}:endpoint-config/${name}"]
     lambda           = [for name in local.preview_names : "${local.arn_prefix.lambda}:${name}"]
