@@ -128,6 +128,7 @@ describe('bootstrap module against moto', () => {
     const ecr = new ECRClient(emulatorClientConfig(moto.endpoint));
     const repos = await ecr.send(new DescribeRepositoriesCommand({ repositoryNames: MODELS }));
     expect(repos.repositories?.map((r) => r.imageScanningConfiguration?.scanOnPush)).toEqual([true, true]);
+    expect(repos.repositories?.map((r) => r.imageTagMutability)).toEqual(['IMMUTABLE', 'IMMUTABLE']);
     const lifecyclePolicy = await ecr.send(new GetLifecyclePolicyCommand({ repositoryName: 'iris-classifier' }));
     const rules = JSON.parse(lifecyclePolicy.lifecyclePolicyText!).rules;
     expect(rules.map((r: { selection: unknown }) => r.selection)).toEqual([
@@ -149,11 +150,15 @@ describe('bootstrap module against moto', () => {
     const roles = await policyDocument(arnOf('roles'));
     const create = roles.Statement.find((s: { Sid: string }) => s.Sid === 'CreatePreviewRolesUnderBoundary');
     expect(create.Action).toContain('iam:CreateRole');
-    expect(create.Condition).toEqual({ StringEquals: { 'iam:PermissionsBoundary': boundary } });
+    expect(create.Condition).toEqual({
+      StringEquals: { 'iam:PermissionsBoundary': boundary, 'aws:RequestTag/ManagedBy': 'ephenv', 'aws:RequestTag/Environment': 'Ephemeral' },
+    });
     expect(create.Resource).toEqual(MODELS.map((m) => `arn:aws:iam::${ACCOUNT}:role/ephenv/${m}-pr-*`));
     const actions = roles.Statement.flatMap((s: { Action: string | string[] }) => s.Action);
     expect(actions).not.toContain('iam:DeleteRolePermissionsBoundary');
     expect(actions).not.toContain('iam:AttachRolePolicy');
+    expect(actions).not.toContain('iam:UntagRole');
+    expect(actions).not.toContain('iam:UpdateAssumeRolePolicy');
 
     const images = await policyDocument(arnOf('images'));
     expect([...images.Statement.find((s: { Sid: string }) => s.Sid === 'PushModelImages').Resource].sort()).toEqual(
