@@ -152,13 +152,16 @@ describe('preview stack (example root) against moto', () => {
 
   it('rejects invalid settings with messages that say what is allowed', async () => {
     const plan = await terraform(
-      ['plan', '-lock=false', '-input=false', '-no-color', ...vars(FIRST_SHA, ['-var', 'endpoint_type=gpu', '-var', 'memory_size_mb=1000'])],
+      ['plan', '-lock=false', '-input=false', '-no-color', ...vars(FIRST_SHA, ['-var', 'endpoint_type=gpu', '-var', 'memory_size_mb=1000', '-var', 'instance_count=11'])],
       { cwd: root, env },
     );
     expect(plan.code).toBe(1);
     const stderr = plan.stderr.replace(/\s+│?\s*/g, ' ');
     expect(stderr).toContain('endpoint_type must be "serverless" or "realtime"');
     expect(stderr).toContain('memory_size_mb must be one of 1024, 2048, 3072, 4096, 5120, 6144');
+    // IAM has no condition key for a realtime endpoint's instance count: this validation (and the
+    // deploy's policy check) is what refuses 11 instances.
+    expect(stderr).toMatch(/instance_count must be a whole number between 1 and \d+/);
   }, 60_000);
 
   it('plans a realtime endpoint with provisioned instances and the 6 MB body limit', async () => {
