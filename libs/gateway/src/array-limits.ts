@@ -11,13 +11,6 @@ export interface ArrayLimitResult {
 
 type Schema = Record<string, unknown>;
 
-interface Pending {
-  value: unknown;
-  schema: Schema | undefined;
-  parent: Pending | undefined;
-  key: string;
-}
-
 /**
  * A pre-check run before the validator: walks the parsed document once (no recursion, so depth
  * costs nothing extra) and refuses the first array longer than the `maxItems` its schema gives at
@@ -46,32 +39,54 @@ export function arrayLimitCheck(inputSchema: object, maxArrayItems: number): (do
   }
 
   return (document) => {
-    const stack: Pending[] = [{ value: document, schema: resolve(root), parent: undefined, key: '' }];
+    // Containers still to visit, as parallel stacks (no object per node: a 100,000-item batch would
+    // otherwise allocate 100,000 of them and the walk would cost more in garbage collection than in work).
+    const values: unknown[] = [document];
+    const schemas: (Schema | undefined)[] = [resolve(root)];
+    const visits: number[] = [-1];
+    const pendingKeys: (string | number)[] = [''];
+    // Every container visited: its parent's visit and its key there, to name a refused array's path.
+    const parents: number[] = [];
+    const keys: (string | number)[] = [];
     let nodes = 0;
-    while (stack.length > 0) {
-      const node = stack.pop() as Pending;
+    while (values.length > 0) {
+      const value = values.pop();
+      const schema = schemas.pop();
+      const visit = parents.length;
+      parents.push(visits.pop() as number);
+      keys.push(pendingKeys.pop() as string | number);
       nodes += 1;
-      const { value, schema } = node;
       if (Array.isArray(value)) {
         const limit = typeof schema?.maxItems === 'number' ? schema.maxItems : maxArrayItems;
         if (value.length > limit) {
           const where = typeof schema?.maxItems === 'number' ? 'its schema allows' : 'the gateway allows in an array its schema does not bound';
-          return { nodes, violation: { path: pathOf(node), message: `has ${value.length} items, more than the ${limit} ${where}` } };
+          return { nodes, violation: { path: pathOf(parents, keys, visit), message: `has ${value.length} items, more than the ${limit} ${where}` } };
         }
         const tuple = Array.isArray(schema?.prefixItems) ? schema.prefixItems : Array.isArray(schema?.items) ? schema.items : undefined;
         const rest = tuple ? schema?.additionalItems ?? (Array.isArray(schema?.items) ? undefined : schema?.items) : schema?.items;
         for (let i = value.length - 1; i >= 0; i--) {
-          stack.push({ value: value[i], schema: resolve(tuple && i < tuple.length ? tuple[i] : rest), parent: node, key: String(i) });
+          const item: unknown = value[i];
+          // Numbers, strings and the like hold no arrays: counted, never queued.
+          if (item === null || typeof item !== 'object') nodes += 1;
+          else queue(item, resolve(tuple && i < tuple.length ? tuple[i] : rest), visit, i);
         }
       } else if (value !== null && typeof value === 'object') {
         const properties = isObject(schema?.properties) ? schema.properties : undefined;
-        for (const key of Object.keys(value)) {
-          const sub = properties && Object.hasOwn(properties, key) ? properties[key] : schema?.additionalProperties;
-          stack.push({ value: (value as Record<string, unknown>)[key], schema: resolve(sub), parent: node, key });
+        for (const key in value) {
+          const item: unknown = (value as Record<string, unknown>)[key];
+          if (item === null || typeof item !== 'object') nodes += 1;
+          else queue(item, resolve(properties && Object.hasOwn(properties, key) ? properties[key] : schema?.additionalProperties), visit, key);
         }
       }
     }
     return { nodes };
+
+    function queue(value: unknown, schema: Schema | undefined, parent: number, key: string | number) {
+      values.push(value);
+      schemas.push(schema);
+      visits.push(parent);
+      pendingKeys.push(key);
+    }
   };
 }
 
@@ -92,24 +107,29 @@ function pointer(root: Schema, ref: string): Schema | undefined {
   return isObject(current) ? current : undefined;
 }
 
-/** The JSON pointer of a node, built only when reporting it (building every node's path would cost depth × nodes). */
-function pathOf(node: Pending): string {
+/** The JSON pointer of a visited container, built only when reporting it. */
+function pathOf(parents: number[], keys: (string | number)[], visit: number): string {
   const parts: string[] = [];
-  for (let n: Pending | undefined = node; n?.parent; n = n.parent) parts.push(n.key.replace(/~/g, '~0').replace(/\//g, '~1'));
+  for (let v = visit; v > 0; v = parents[v]) parts.push(String(keys[v]).replace(/~/g, '~0').replace(/\//g, '~1'));
   return parts.length ? `/${parts.reverse().join('/')}` : '/';
 }
 
 /**
- * The most items any array of a valid request can hold: `maxArrayItems` or the largest `maxItems`
- * anywhere in the schema. An array past it is refused before the body is even parsed.
+ * The most items or members any array or object of a valid request can hold: `maxArrayItems`, or
+ * the largest `maxItems` or `maxProperties` anywhere in the schema, or the most `properties` one
+ * object schema names. An array or object past it is refused before the body is even parsed.
  */
-export function largestArrayLimit(inputSchema: object, maxArrayItems: number): number {
+export function largestContainerLimit(inputSchema: object, maxArrayItems: number): number {
   let largest = maxArrayItems;
   const pending: unknown[] = [inputSchema];
   while (pending.length > 0) {
     const node = pending.pop();
     if (node === null || typeof node !== 'object') continue;
-    if (!Array.isArray(node) && typeof (node as Schema).maxItems === 'number') largest = Math.max(largest, (node as Schema).maxItems as number);
+    if (!Array.isArray(node)) {
+      const schema = node as Schema;
+      for (const limit of [schema.maxItems, schema.maxProperties]) if (typeof limit === 'number') largest = Math.max(largest, limit);
+      if (isObject(schema.properties)) largest = Math.max(largest, Object.keys(schema.properties).length);
+    }
     pending.push(...Object.values(node));
   }
   return largest;

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { bearerCheck } from './authorize';
-import { arrayLimitCheck, DEFAULT_MAX_ARRAY_ITEMS, largestArrayLimit, type ArrayLimitResult } from './array-limits';
+import { arrayLimitCheck, DEFAULT_MAX_ARRAY_ITEMS, largestContainerLimit, type ArrayLimitResult } from './array-limits';
 import { compileSchema, type SchemaCheck, type SchemaViolation } from './compile-schema';
 import type { GatewayHandler, HttpApiEvent, HttpApiResult } from './http-event';
 import { InvokerError, ModelError, ModelTimeout, ModelUnavailable, Throttled, type ModelAnswer, type ModelInvoker } from './invoker';
-import { arrayOverCeiling } from './raw-array-scan';
+import { oversizedContainer } from './raw-container-scan';
 import { bodyBytes, bodyLength, mediaType, utf8Text } from './request-body';
 
 /** SageMaker's realtime payload limit; serverless endpoints allow 4 MB. */
@@ -94,7 +94,7 @@ export function createHandler(options: GatewayOptions): GatewayHandler {
   const checkOutput = compileSchema(options.outputSchema, 'output.schema.json');
   const maxArrayItems = options.maxArrayItems ?? DEFAULT_MAX_ARRAY_ITEMS;
   const inputArrays = arrayLimitCheck(options.inputSchema, maxArrayItems);
-  const arrayCeiling = largestArrayLimit(options.inputSchema, maxArrayItems);
+  const containerCeiling = largestContainerLimit(options.inputSchema, maxArrayItems);
   // The model's answer is not capped by a batch size, only by its schema's maxItems.
   const outputArrays = arrayLimitCheck(options.outputSchema, Number.POSITIVE_INFINITY);
   const schemaBody = JSON.stringify({ input: options.inputSchema, output: options.outputSchema });
@@ -146,12 +146,13 @@ export function createHandler(options: GatewayOptions): GatewayHandler {
     // A text body is already a string: decoding it again would cost as much as the rest of the checks.
     const text = event.isBase64Encoded ? utf8Text(bodyBytes(event)) : withoutBom(event.body ?? '');
     if (text === undefined) throw new Refusal(400, 'invalid_json', 'the request body is not UTF-8 text; send a UTF-8 encoded JSON document.');
-    const longArray = arrayOverCeiling(text, arrayCeiling);
-    if (longArray !== undefined) {
+    const oversized = oversizedContainer(text, containerCeiling);
+    if (oversized) {
+      const what = oversized.kind === 'array' ? `an array of more than ${containerCeiling} items` : `an object with more than ${containerCeiling} members`;
       throw new Refusal(
         400,
         'schema_violation',
-        `the request holds an array of more than ${arrayCeiling} items (the one opening at character ${longArray}), more than input.schema.json allows anywhere; send at most ${arrayCeiling} instances per request.`,
+        `the request holds ${what} (the one opening at character ${oversized.offset}), more than input.schema.json allows anywhere; send at most ${containerCeiling} instances per request.`,
       );
     }
     let document: unknown;
