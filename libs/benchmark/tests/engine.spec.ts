@@ -75,6 +75,27 @@ describe('embedded engine against a loopback server', () => {
     else expect([vusMax >= 6, vusMax <= Math.min(10, 5 + dropped)]).toEqual([true, true]);
   });
 
+  it("times requests in k6's phases: connecting and blocked apart, duration = sending + waiting + receiving", async () => {
+    server = await startLoopbackServer((_req, res) => setTimeout(() => json(res, 200, PREDICTION), 5));
+    const { plan } = resolveScenario({ executor: 'constant-arrival-rate', rate: 20, duration: '1s', preAllocatedVUs: 2, maxVUs: 2 });
+    const r = await runEmbedded({ url: server.url, token: TOKEN, bodies: BODIES, plan, thresholds: [] });
+    const reqs = counter(r, 'http_reqs').value;
+    const phase = (name: string) => trend(r, `http_req_${name}`);
+    for (const name of ['duration', 'blocked', 'connecting', 'tls_handshaking', 'sending', 'waiting', 'receiving']) {
+      expect(phase(name).count, name).toBe(reqs);
+    }
+    // One or two connections were opened (2 VUs), every other request reused one.
+    expect(phase('connecting').max).toBeGreaterThan(0);
+    expect(phase('connecting').p(0.5)).toBe(0);
+    expect(phase('tls_handshaking').max).toBe(0); // plain HTTP
+    const sum = (name: string) => phase(name).sum;
+    expect(sum('duration')).toBeCloseTo(sum('sending') + sum('waiting') + sum('receiving'), 6);
+    expect(phase('waiting').min).toBeGreaterThanOrEqual(4.5); // the server answers after 5 ms
+    // The iteration spans all phases; the request's duration leaves out blocked and connecting.
+    const iteration = trend(r, 'iteration_duration').sum;
+    expect(iteration).toBeGreaterThanOrEqual(sum('duration') + sum('connecting') + sum('blocked') - 0.5);
+  });
+
   it('a 1s server stall shows in p99 from the scheduled start, and iterations that found no free VU are dropped', async () => {
     let stallUntil = 0;
     let stalled = false;
