@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
 import { runPr } from '../../pr/run-pr';
 import { reportCommand } from './report';
-import { PR_USAGE } from '../usage';
 
 /** deploy-preview, validate and benchmark for the affected models, then the PR comment's markdown. */
 export async function prCommand(workspaceRoot: string, args: string[]): Promise<number> {

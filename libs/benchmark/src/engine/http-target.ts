@@ -56,8 +56,9 @@ export class HttpTarget {
           callback(null, connected!);
           this.fresh = undefined;
         });
-        socket.once('connect', () => (tcpAt = performance.now()));
-        return socket;
+        // undici's connector returns the socket it is connecting (its types say void): its
+        // 'connect' event splits TCP from TLS. Without it, TLS time would count as connecting.
+        (socket as unknown as Socket | undefined)?.once?.('connect', () => (tcpAt = performance.now()));
       },
     });
     this.requests = bodies.map((body) => ({

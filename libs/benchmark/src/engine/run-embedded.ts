@@ -1,5 +1,4 @@
 import { performance } from 'node:perf_hooks';
-import type { Dispatcher } from 'undici';
 import { MetricRegistry, type Metric, type Tags } from '../metrics';
 import type { Progress, ProgressState } from '../progress';
 import type { ScenarioPlan } from '../scenario';
