@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emulatorProcessEnv, startMoto, type MotoServer } from '../../../tools/aws-emulator';
 import { terraformEnv } from '@ephenv/deploy';
+import { testTimeout } from './support/budget';
 import { boto3, ok, stageModule, terraformInit, terraformOk, workspaceRoot } from './support/terraform';
 
 /**
@@ -71,7 +72,7 @@ describe('IAM of the bootstrap roles, evaluated by a policy simulator', () => {
         identity[role].push({ name: PolicyName, policy: document(ok(version).PolicyVersion.Document) });
       }
     }
-  }, 600_000);
+  }, testTimeout(4));
 
   afterAll(async () => {
     await moto?.stop();
