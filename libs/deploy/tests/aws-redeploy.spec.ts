@@ -32,6 +32,7 @@ interface ResourceChange {
  * nothing: against moto with real Terraform (moto has no UpdateEndpoint, so an endpoint update
  * would fail the apply; the model-changed case is checked in Terraform's plan).
  */
+// Timeouts from runs on a 2-core machine at a load average of 20-30: a cold deploy took 160 s.
 describe('aws re-deploys keyed by the image content', () => {
   let moto: MotoServer;
   let ws: TestWorkspace;
@@ -104,7 +105,7 @@ describe('aws re-deploys keyed by the image content', () => {
     expect(await imageTags()).toEqual([[contentTag, firstSha].sort()]);
     const output = JSON.parse(readFileSync(join(resultsDir(ws.root, PROJECT), 'preview.json'), 'utf8'));
     expect(output.deployment).toEqual(first.deployment);
-  }, 240_000);
+  }, 480_000);
 
   it('a push that changes a test and the k6 script: no build or push, no SageMaker change planned, GitSha follows, CreatedAt kept', async () => {
     appendFileSync(join(projectDir(), 'tests', 'test_app.py'), '\n\ndef test_more() -> None:\n    assert True\n');
@@ -129,7 +130,7 @@ describe('aws re-deploys keyed by the image content', () => {
     const again = await deploy('7');
     expect(again.deployment).toMatchObject({ image: 'exists', endpoint: 'reused' });
     expect(await imageTags()).toEqual([[contentTag, firstSha, amended].sort()]);
-  }, 240_000);
+  }, 720_000);
 
   it('a change to train.py gives a new image tag, named in the error when it is missing, and a new model and endpoint config in the plan', async () => {
     const train = join(projectDir(), 'train.py');
@@ -153,5 +154,5 @@ describe('aws re-deploys keyed by the image content', () => {
       ['aws_sagemaker_endpoint_configuration.this', 'create,delete'],
       ['aws_sagemaker_model.this', 'create,delete'],
     ]);
-  }, 240_000);
+  }, 480_000);
 });
