@@ -50,16 +50,17 @@ export async function resolveModelImage(request: ImageRequest): Promise<ModelIma
   if (request.tag !== undefined && request.tag !== '' && !TAG.test(request.tag)) {
     throw new Error(`"${request.tag}" is not a valid image tag (EPHENV_IMAGE_TAG): letters, digits, _ . - and at most 128 characters`);
   }
-  if (!existsSync(request.modelDir)) {
-    throw new Error(`${project} has no trained model in ${request.modelDir}: run "npx nx run ${project}:train" before building its image`);
-  }
   const ecr = request.ecr ?? new ECRClient(clientConfig(request.settings));
   const repositoryUri = await repositoryUriOf(ecr, project);
   if (request.tag) {
     const uri = `${repositoryUri}:${request.tag}`;
     if (await imageTagExists(ecr, project, request.tag)) return { uri, source: 'exists' };
-    return buildAndPush(request, ecr, repositoryUri, [request.tag]);
   }
+  // Needed to name the image by its content, and to build it.
+  if (!existsSync(request.modelDir)) {
+    throw new Error(`${project} has no trained model in ${request.modelDir}: run "npx nx run ${project}:train" before building its image`);
+  }
+  if (request.tag) return buildAndPush(request, ecr, repositoryUri, [request.tag]);
 
   const contentTag = modelContent(request.projectDir, request.modelDir).tag;
   const uri = `${repositoryUri}:${contentTag}`;
