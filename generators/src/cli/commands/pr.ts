@@ -2,8 +2,6 @@ import { parseArgs } from 'node:util';
 import { runPr } from '../../pr/run-pr';
 import { reportCommand } from './report';
 
-export const PR_USAGE = `ephenv pr [--all] [--base <ref>] [--head <ref>] [--provider local|aws] [--pr <n>] [--destroy] [--baseline-dir <dir>] [--checks validate,benchmark]`;
-
 /** deploy-preview, validate and benchmark for the affected models, then the PR comment's markdown. */
 export async function prCommand(workspaceRoot: string, args: string[]): Promise<number> {
   const { values } = parseArgs({
