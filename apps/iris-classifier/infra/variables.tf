@@ -20,7 +20,7 @@ variable "git_sha" {
 }
 
 variable "image_uri" {
-  description = "ECR image of the model server, tagged with the git SHA."
+  description = "ECR image of the model server, tagged with a hash of its content (and the git SHA it was first built or deployed at)."
   type        = string
 }
 

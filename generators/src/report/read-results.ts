@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { BenchmarkSummary } from '@ephenv/benchmark';
+import type { DeploymentSummary } from '@ephenv/core';
 import type { ValidateReport } from '@ephenv/validate';
 import type { PrRun, Step, StepStatus } from '../pr/run-pr';
 
@@ -23,6 +24,7 @@ export interface PreviewOutput {
   ttlHours?: number;
   logs?: Record<string, string>;
   aws?: Record<string, unknown>;
+  deployment?: DeploymentSummary;
   [field: string]: unknown;
 }
 

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CloudWatchLogsClient, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
@@ -24,6 +24,7 @@ import {
   type Docker,
 } from '../src';
 import { stackVariables } from '../src/aws/stack-variables';
+import { modelContent } from '../src/model-content';
 import { awsTestEnv, bootstrapEmulator, commit, findPreviewResources, imageUri, LOCK_TABLE, prepareAwsWorkspace, REGION, setEnv, STATE_BUCKET } from './aws-support';
 import { makeWorkspace, type TestWorkspace } from './workspace';
 
@@ -101,8 +102,10 @@ describe('aws previews against moto with real Terraform', () => {
     });
     expect(Object.keys(found.tags)).toHaveLength(11);
     for (const [resource, tags] of Object.entries(found.tags)) {
-      // The API stage is not listed: the module leaves GitSha off it (moto cannot retag a stage).
-      expect({ resource, tags }).toEqual({ resource, tags: expectedTags('iris-a', '7', firstSha, first) });
+      // The API stage is not listed: the module leaves GitSha off it (moto cannot retag a stage),
+      // and off the SageMaker model, endpoint config and endpoint, which change only with the serving.
+      const { GitSha, ...serving } = expectedTags('iris-a', '7', firstSha, first);
+      expect({ resource, tags }).toEqual({ resource, tags: /^(endpoint|model) /.test(resource) ? serving : { ...serving, GitSha } });
     }
     expect(Date.parse(first.aws!.expires_at as string) - Date.parse(first.aws!.created_at as string)).toBe(72 * 3600_000);
 
@@ -153,6 +156,7 @@ describe('aws previews against moto with real Terraform', () => {
     lines = [];
     const second = await deploy('iris-a', '7', secondSha, { imageUri: imageUri('iris-a', firstSha) });
     expect(lines.find((l) => l.includes(': bundle '))).toContain('unchanged');
+    expect(lines.find((l) => l.includes(': apply '))).toContain('endpoint reused');
     expect(lines.find((l) => l.includes(': init '))).toContain('already initialised');
     expect(second.token).toBe(first.token);
     expect(second.url).toBe(first.url);
@@ -162,7 +166,10 @@ describe('aws previews against moto with real Terraform', () => {
     const found = await findPreviewResources(moto.endpoint, 'iris-a', '7');
     expect([found.endpoints.length, found.endpointConfigs.length, found.models.length, found.apis.length, found.logGroups.length, found.roles.length]).toEqual([1, 1, 1, 1, 3, 2]);
     expect(found.lambda!.codeSha256).toBe(createHash('sha256').update(readFileSync(gatewayZipPath(ws.root, 'iris-a'))).digest('base64'));
-    for (const [resource, tags] of Object.entries(found.tags)) expect({ resource, tags }).toEqual({ resource, tags: expectedTags('iris-a', '7', secondSha, first) });
+    for (const [resource, tags] of Object.entries(found.tags)) {
+      const { GitSha, ...serving } = expectedTags('iris-a', '7', secondSha, first);
+      expect({ resource, tags }).toEqual({ resource, tags: /^(endpoint|model) /.test(resource) ? serving : { ...serving, GitSha } });
+    }
     expect(await stateList('iris-a', '7')).toEqual(pr7State);
   }, 180_000);
 
@@ -230,7 +237,7 @@ describe('aws previews against moto with real Terraform', () => {
     expect(text).toContain('--- endpoint: /aws/sagemaker/Endpoints/iris-a-pr-8 ---');
   });
 
-  it('uses an image already in ECR for this commit instead of building it, and without one and without Docker says what to do', async () => {
+  it('uses the image already in ECR under its content tag instead of building it, and without one and without Docker names the image to push', async () => {
     const sha = commit(ws.root, 'image change');
     const ecr = new ECRClient(emulatorClientConfig(moto.endpoint));
     const manifest = JSON.stringify({
@@ -239,19 +246,25 @@ describe('aws previews against moto with real Terraform', () => {
       config: { mediaType: 'application/vnd.docker.container.image.v1+json', size: 7023, digest: `sha256:${'a'.repeat(64)}` },
       layers: [{ mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip', size: 32654, digest: `sha256:${'b'.repeat(64)}` }],
     });
-    await ecr.send(new PutImageCommand({ repositoryName: 'iris-b', imageManifest: manifest, imageTag: sha }));
+    const projectDir = join(ws.root, 'apps', 'iris-b');
+    const modelDir = join(ws.root, 'dist', 'apps', 'iris-b', 'model');
+    const { tag } = modelContent(projectDir, modelDir);
+    await ecr.send(new PutImageCommand({ repositoryName: 'iris-b', imageManifest: manifest, imageTag: tag }));
 
     const calls: string[][] = [];
     const docker: Docker = { run: async (args) => (calls.push(args), { code: 1, output: 'not expected' }) };
-    const request = { project: 'iris-b', projectDir: join(ws.root, 'apps', 'iris-b'), modelDir: join(ws.root, 'dist', 'apps', 'iris-b', 'model'), settings: awsSettings(ws.root), docker, log: join(ws.root, 'image.log') };
-    expect(await resolveModelImage({ ...request, gitSha: sha })).toEqual({ uri: imageUri('iris-b', sha), source: 'exists' });
+    const request = { project: 'iris-b', projectDir, modelDir, settings: awsSettings(ws.root), docker, log: join(ws.root, 'image.log') };
+    expect(await resolveModelImage({ ...request, gitSha: sha })).toEqual({ uri: imageUri('iris-b', tag), source: 'exists', contentTag: tag, tagged: [sha] });
     expect(calls).toEqual([]);
 
+    appendFileSync(join(projectDir, 'src', 'serve'), '\n# a server change\n');
     const other = commit(ws.root, 'not built yet');
+    const missing = imageUri('iris-b', modelContent(projectDir, modelDir).tag);
+    expect(missing).not.toBe(imageUri('iris-b', tag));
     await expect(resolveModelImage({ ...request, gitSha: other, docker: new DockerCli() })).rejects.toThrow(
-      /the image of iris-b needs Docker, which is (not usable|not installed) here.*pass --imageUri <ECR image of this commit>.*or run where Docker with buildx works/,
+      new RegExp(`the image of iris-b needs Docker, which is (not usable|not installed) here.*: ${missing.replace(/[.]/g, '\\.')} is not in ECR: build and push it there elsewhere.*pass --imageUri <ECR image of this commit>.*or run where Docker with buildx works`),
     );
-    await expect(deployPreview(ref('iris-b'), { provider: 'aws', pr: '9' }, report)).rejects.toThrow(/needs Docker.*pass --imageUri/);
+    await expect(deployPreview(ref('iris-b'), { provider: 'aws', pr: '9' }, report)).rejects.toThrow(/needs Docker.*is not in ECR.*pass --imageUri/);
   }, 60_000);
 
   it('stops before Terraform with the fix named: no state bucket or lock table, no terraform, no credentials', async () => {

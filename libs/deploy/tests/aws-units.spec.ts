@@ -9,10 +9,11 @@ import { dockerLogin } from '../src/aws/docker';
 import { REPO } from './workspace';
 
 describe('model image build', () => {
-  it('builds for SageMaker (linux/amd64) with the trained model as the named context and pushes the SHA tag', () => {
-    expect(dockerBuildArgs({ projectDir: '/ws/apps/m', modelDir: '/ws/dist/apps/m/model', image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/m:abc1234' })).toEqual([
+  it('builds for SageMaker (linux/amd64) with the trained model as the named context and pushes the content and SHA tags', () => {
+    const repo = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/m';
+    expect(dockerBuildArgs({ projectDir: '/ws/apps/m', modelDir: '/ws/dist/apps/m/model', images: [`${repo}:content-0a1b`, `${repo}:abc1234`] })).toEqual([
       'buildx', 'build', '--platform', 'linux/amd64', '--build-context', 'model=/ws/dist/apps/m/model',
-      '-t', '123456789012.dkr.ecr.eu-west-1.amazonaws.com/m:abc1234', '--push', '/ws/apps/m',
+      '-t', `${repo}:content-0a1b`, '-t', `${repo}:abc1234`, '--push', '/ws/apps/m',
     ]);
   });
 
@@ -23,17 +24,18 @@ describe('model image build', () => {
     expect(calls).toEqual([{ args: ['login', '--username', 'AWS', '--password-stdin', '123456789012.dkr.ecr.us-east-1.amazonaws.com'], input: 's3cret-password' }]);
   });
 
-  it('says to pass --imageUri when Docker is not installed, or installed without a usable engine', async () => {
+  it('names the image it looked for and says to push it or pass --imageUri when Docker is not installed, or has no usable engine', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'ephenv-no-docker-'));
+    const image = '123456789012.dkr.ecr.us-east-1.amazonaws.com/iris:content-0a1b';
     try {
-      await expect(requireDocker(new DockerCli({ PATH: empty }), 'iris')).rejects.toThrow(
-        'the image of iris needs Docker, which is not installed here: pass --imageUri <ECR image of this commit> (built elsewhere), or run where Docker with buildx works',
+      await expect(requireDocker(new DockerCli({ PATH: empty }), 'iris', image)).rejects.toThrow(
+        `the image of iris needs Docker, which is not installed here: ${image} is not in ECR: build and push it there elsewhere (same Dockerfile, trained model and tag), pass --imageUri <ECR image of this commit>, or run where Docker with buildx works`,
       );
     } finally {
       rmSync(empty, { recursive: true });
     }
     const noEngine: Docker = { run: async () => ({ code: 1, output: 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n' }) };
-    await expect(requireDocker(noEngine, 'iris')).rejects.toThrow(/which is not usable here \(Cannot connect to the Docker daemon.*\): pass --imageUri/);
+    await expect(requireDocker(noEngine, 'iris', image)).rejects.toThrow(/which is not usable here \(Cannot connect to the Docker daemon.*\): \S+iris:content-0a1b is not in ECR.*pass --imageUri/);
   });
 });
 

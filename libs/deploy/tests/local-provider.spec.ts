@@ -1,4 +1,5 @@
-import { statSync } from 'node:fs';
+import { appendFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAlive, processesMentioning, loadExamples, loadModelConfig, readRecord, recordPath, type PreviewRecord } from '@ephenv/core';
@@ -65,7 +66,7 @@ describe('local previews', { timeout: 120_000 }, () => {
     expect(after.has(model.port) || after.has(gateway.port)).toBe(false);
     expect(processesMentioning(ws.root)).toEqual([]);
     expect(readRecord(ws.root, 'iris-a')).toBeUndefined();
-  });
+  }, 120_000);
 
   it('destroying with nothing deployed succeeds and says so', async () => {
     const result = await destroyPreview(ref('iris-b'), {}, quiet);
@@ -95,7 +96,7 @@ describe('local previews', { timeout: 120_000 }, () => {
     }
     const after = await call(record, '/invocations', { method: 'POST', body: valid, headers: auth(record) });
     expect(after.status).toBe(200);
-  });
+  }, 120_000);
 
   it('answers 502 with a clear message when the model process dies, and destroy still cleans up', async () => {
     const record = await deployPreview(ref('iris-a'), {}, quiet);
@@ -111,18 +112,44 @@ describe('local previews', { timeout: 120_000 }, () => {
     expect(result.message).toMatch(/model \(pid \d+\) already gone/);
     expect(isAlive(gateway.pid)).toBe(false);
     expect(listeningPorts().has(gateway.port)).toBe(false);
-  });
+  }, 120_000);
 
-  it('replaces an existing preview without leaking processes or ports', async () => {
+  it('a warm re-deploy keeps the model server when its code, model and requirements did not change, and restarts it when they did', async () => {
     const first = await deployPreview(ref('iris-a'), {}, quiet);
+    expect(first.deployment).toMatchObject({ modelServer: 'started' });
+    const dir = join(ws.root, 'apps', 'iris-a');
+    appendFileSync(join(dir, 'tests', 'test_app.py'), '\n# another test\n');
+    appendFileSync(join(dir, 'load', 'k6.js'), '\n// more load\n');
+
     const second = await deployPreview(ref('iris-a'), {}, quiet);
+    expect(second.deployment).toMatchObject({ modelServer: 'kept' });
+    expect(second.processes!.model).toEqual(first.processes!.model);
+    expect(isAlive(first.processes!.model.pid)).toBe(true);
+    // The gateway follows the deploy: a new token, a new process; the old one is gone.
     expect(second.token).not.toBe(first.token);
-    for (const proc of Object.values(first.processes!)) {
-      expect(isAlive(proc.pid)).toBe(false);
-    }
+    expect(isAlive(first.processes!.gateway.pid)).toBe(false);
     expect((await call(second, '/ping', { headers: auth(second) })).status).toBe(200);
+    expect((await call(second, '/ping', { headers: auth(first) })).status).toBe(401);
+    const example = loadExamples(loadModelConfig(ws.root, 'apps/iris-a'))[0];
+    expect((await call(second, '/invocations', { method: 'POST', body: JSON.stringify(example.request), headers: auth(second) })).status).toBe(200);
+
+    appendFileSync(join(dir, 'src', 'serve'), '\n# a server change\n');
+    const third = await deployPreview(ref('iris-a'), {}, quiet);
+    expect(third.deployment).toMatchObject({ modelServer: 'started' });
+    expect(third.processes!.model.pid).not.toBe(first.processes!.model.pid);
+    for (const proc of Object.values(second.processes!)) expect(isAlive(proc.pid)).toBe(false);
+    expect((await call(third, '/ping', { headers: auth(third) })).status).toBe(200);
+
+    // A model server that died is not kept, even when nothing changed.
+    process.kill(third.processes!.model.pid, 'SIGKILL');
+    while (isAlive(third.processes!.model.pid)) await new Promise((r) => setTimeout(r, 20));
+    const fourth = await deployPreview(ref('iris-a'), {}, quiet);
+    expect(fourth.deployment).toMatchObject({ modelServer: 'started' });
+    expect((await call(fourth, '/ping', { headers: auth(fourth) })).status).toBe(200);
     await destroyPreview(ref('iris-a'), {}, quiet);
-  });
+    for (const proc of Object.values(fourth.processes!)) expect(isAlive(proc.pid)).toBe(false);
+    expect(processesMentioning(ws.root)).toEqual([]);
+  }, 240_000);
 
   it('runs two models at once without colliding on ports, records or logs', async () => {
     const [a, b] = await Promise.all([deployPreview(ref('iris-a'), {}, quiet), deployPreview(ref('iris-b'), {}, quiet)]);
@@ -135,7 +162,7 @@ describe('local previews', { timeout: 120_000 }, () => {
     await destroyPreview(ref('iris-a'), {}, quiet);
     expect((await call(b, '/ping', { headers: auth(b) })).status).toBe(200);
     await destroyPreview(ref('iris-b'), {}, quiet);
-  });
+  }, 120_000);
 
   it('detects and cleans a stale record whose processes are gone', async () => {
     const record = await deployPreview(ref('iris-b'), {}, quiet);
@@ -144,5 +171,5 @@ describe('local previews', { timeout: 120_000 }, () => {
     const status = await previewStatus(ws.root);
     expect(status.find((s) => s.project === 'iris-b')).toMatchObject({ health: 'stale' });
     expect(readRecord(ws.root, 'iris-b')).toBeUndefined();
-  });
+  }, 120_000);
 });

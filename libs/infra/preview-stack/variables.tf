@@ -23,7 +23,7 @@ variable "pr_number" {
 }
 
 variable "git_sha" {
-  description = "Git commit the preview was built from (7 to 40 lowercase hex characters); tagged as GitSha on every resource."
+  description = "Git commit the preview was built from (7 to 40 lowercase hex characters); tagged as GitSha on every resource but the SageMaker ones (which change only with the serving) and the API stage."
   type        = string
 
   validation {
