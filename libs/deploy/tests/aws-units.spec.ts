@@ -61,7 +61,9 @@ describe('gateway Lambda zip', () => {
       modelName: 'iris-classifier',
       inputSchema: readJsonFile(config.schemas.input),
       outputSchema: readJsonFile(config.schemas.output),
+      maxArrayItems: config.endpoint.maxBatchSize,
     });
+    expect(config.endpoint.maxBatchSize).toBeGreaterThan(0);
     expect(strFromU8(files['index.js'])).toContain('handler');
   }, 60_000);
 
