@@ -1,5 +1,5 @@
 terraform {
-  required_version = ">= 1.6"
+  required_version = ">= 1.9" # variable validations that refer to other variables (the preview policy)
 
   required_providers {
     aws = {

@@ -50,7 +50,7 @@ export class AwsProvider implements PreviewProvider {
   ) {}
 
   async deploy(target: PreviewTarget): Promise<PreviewRecord> {
-    const { workspaceRoot, project, config, pr, gitSha } = target;
+    const { workspaceRoot, project, config, policy, pr, gitSha } = target;
     if (!GIT_SHA.test(gitSha)) {
       throw new Error(`aws previews are tagged with their commit, but this is not a git checkout (git SHA "${gitSha}"): run inside the repository, or set GITHUB_SHA`);
     }
@@ -84,7 +84,7 @@ export class AwsProvider implements PreviewProvider {
     const { token } = await previewToken(settings, project, pr);
 
     const run = stackRun(stack, token);
-    const vars = stackVariables({ project, pr, gitSha, imageUri: image.uri, gatewayZip: zip.path, region: settings.region, config });
+    const vars = stackVariables({ project, pr, gitSha, imageUri: image.uri, gatewayZip: zip.path, region: settings.region, config, policy });
     await phases.run('init', () => initStack(stack, run), (how) => (how === 'up to date' ? 'already initialised' : ''));
     const sagemaker = this.options.sagemaker ?? new SageMakerClient(clientConfig(settings));
     const outputs = await phases.run(
@@ -146,7 +146,7 @@ export class AwsProvider implements PreviewProvider {
     return record;
   }
 
-  async destroy(target: Omit<PreviewTarget, 'config'>): Promise<DestroyResult> {
+  async destroy(target: Omit<PreviewTarget, 'config' | 'policy'>): Promise<DestroyResult> {
     const { workspaceRoot, project, projectRoot, pr } = target;
     const result = await destroyStack(workspaceRoot, { project, pr }, { projectRoot, lockTimeout: this.options.lockTimeout, report: this.report });
     // The record and preview.json describe one preview of the project: only this PR's are removed.

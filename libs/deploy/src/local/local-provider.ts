@@ -127,7 +127,7 @@ export class LocalProvider implements PreviewProvider {
     return { pid: started.pid, command, port: started.port, log };
   }
 
-  async destroy(target: Omit<PreviewTarget, 'config'>): Promise<DestroyResult> {
+  async destroy(target: Omit<PreviewTarget, 'config' | 'policy'>): Promise<DestroyResult> {
     const { workspaceRoot, project } = target;
     const record = readRecord(workspaceRoot, project);
     if (!record) return { destroyed: false, message: `no local preview of ${project} to destroy` };
