@@ -3,7 +3,7 @@ import { appendFileSync, closeSync, mkdirSync, openSync, readSync, statSync } fr
 import { dirname } from 'node:path';
 
 export const TERRAFORM_INSTALL_HINT =
-  'install Terraform 1.6 or newer (https://developer.hashicorp.com/terraform/install) and make sure `terraform` is on PATH';
+  'install Terraform 1.9 or newer (https://developer.hashicorp.com/terraform/install) and make sure `terraform` is on PATH';
 
 export class TerraformMissingError extends Error {
   override name = 'TerraformMissingError';
