@@ -49,7 +49,7 @@ export function readPolicy(workspaceRoot: string, options: ReadPolicyOptions = {
   const ref = policyRef(workspaceRoot, options);
   if (ref === undefined) {
     const file = join(workspaceRoot, POLICY_FILE);
-    if (!existsSync(file)) return defaults(undefined, `no ${POLICY_FILE} in the working tree (no base branch: local use)`);
+    if (!existsSync(file)) return defaults(undefined, `no ${POLICY_FILE} in the working tree; no base branch: local use`);
     const where = `${POLICY_FILE} in the working tree (no base branch: local use)`;
     return { policy: parsePolicy(readFileSync(file, 'utf8'), where), source: { defaults: false, description: where } };
   }
