@@ -10,7 +10,9 @@ function setScenarioDuration(root: string, model: string, duration: string) {
   writeFileSync(file, JSON.stringify(config, null, 2) + '\n');
 }
 
-describe('a clean checkout', () => {
+// Each `nx` call starts a fresh Nx process that computes the project graph: seconds alone, a
+// minute or more when CI runs every project's tests at once on two cores.
+describe('a clean checkout', { timeout: 300_000 }, () => {
   let root: string;
   beforeAll(() => {
     root = cleanCheckout();
