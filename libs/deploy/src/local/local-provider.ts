@@ -112,6 +112,7 @@ export class LocalProvider implements PreviewProvider {
           inputSchema: config.schemas.input,
           outputSchema: config.schemas.output,
           maxBodyBytes: config.maxBodyBytes,
+          maxArrayItems: config.endpoint.maxBatchSize,
           timeoutMs: config.endpoint.timeoutSeconds * 1000,
         }),
         { mode: 0o600 },
