@@ -14,7 +14,8 @@ export interface PolicyViolation {
   allowed: string;
 }
 
-type Checked = Pick<ModelConfig, 'endpoint' | 'ttlHours'>;
+/** The ephenv.json values the policy limits. */
+type Checked = { endpoint: Pick<ModelConfig['endpoint'], 'type' | 'instanceType' | 'instanceCount' | 'memorySizeMb' | 'maxConcurrency'> } & Pick<ModelConfig, 'ttlHours'>;
 
 /**
  * The model's values the policy refuses. Only the fields its endpoint type uses count: a
