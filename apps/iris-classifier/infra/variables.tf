@@ -95,3 +95,33 @@ variable "gateway_reserved_concurrency" {
   type        = number
   default     = 10
 }
+
+variable "allowed_instance_types" {
+  description = "Instance types a realtime preview may use (ephenv.policy.json allowedInstanceTypes on the base branch)."
+  type        = list(string)
+  default     = ["ml.t2.medium", "ml.t3.medium", "ml.m5.large", "ml.c5.large"]
+}
+
+variable "max_instance_count" {
+  description = "Most instances a realtime preview may run (ephenv.policy.json maxInstanceCount on the base branch)."
+  type        = number
+  default     = 2
+}
+
+variable "max_serverless_memory_size_mb" {
+  description = "Most memory a serverless preview may ask for, in MB (ephenv.policy.json maxServerlessMemorySizeMb on the base branch)."
+  type        = number
+  default     = 4096
+}
+
+variable "max_serverless_concurrency" {
+  description = "Most concurrent invocations a serverless preview may ask for (ephenv.policy.json maxServerlessConcurrency on the base branch)."
+  type        = number
+  default     = 10
+}
+
+variable "max_ttl_hours" {
+  description = "Longest a preview may live, in hours (ephenv.policy.json maxTtlHours on the base branch)."
+  type        = number
+  default     = 168
+}

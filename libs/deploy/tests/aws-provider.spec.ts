@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { appendFileSync, existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CloudWatchLogsClient, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
@@ -302,6 +302,53 @@ describe('aws previews against moto with real Terraform', () => {
     }
     await expectGone('iris-b', '10');
   }, 60_000);
+
+  it("refuses, before terraform init, a model outside the base branch's policy, whatever the branch's own policy file says", async () => {
+    const configFile = join(ws.root, 'apps', 'iris-b', 'ephenv.json');
+    const policyFile = join(ws.root, 'ephenv.policy.json');
+    const original = readFileSync(configFile, 'utf8');
+    const git = (...args: string[]) => run('git', args, { cwd: ws.root });
+    // The base branch's policy, on main; then a PR branch that asks for a GPU and raises its own limits.
+    writeFileSync(policyFile, JSON.stringify({ allowedInstanceTypes: ['ml.t3.medium'], maxInstanceCount: 1 }));
+    await git('add', 'ephenv.policy.json');
+    commit(ws.root, 'policy on main');
+    await git('checkout', '-q', '-b', 'pr-11');
+    try {
+      writeFileSync(configFile, JSON.stringify({ ...JSON.parse(original), endpoint: { type: 'realtime', instanceType: 'ml.p4d.24xlarge', instanceCount: 1 } }, null, 2));
+      writeFileSync(policyFile, JSON.stringify({ allowedInstanceTypes: ['ml.t3.medium', 'ml.p4d.24xlarge'], maxInstanceCount: 10 }));
+      await git('add', '-A');
+      const sha = commit(ws.root, 'the PR asks for a GPU and allows it itself');
+      lines = [];
+      const dataDir = stackDataDir(ws.root, 'iris-b', '11');
+
+      const error = await deploy('iris-b', '11', sha, { base: 'main' }).then(() => undefined, (e: Error) => e.message);
+      expect(error).toBe(
+        'iris-b: ephenv.json asks for more than the preview policy allows; nothing was created.\n' +
+          '  apps/iris-b/ephenv.json endpoint.instanceType is "ml.p4d.24xlarge": the policy\'s allowedInstanceTypes allows one of ml.t3.medium\n' +
+          "The limits come from ephenv.policy.json at main (the base branch, so this branch's own edits to ephenv.policy.json do not count): " +
+          'change ephenv.policy.json there through a pull request to the base branch, or bring apps/iris-b/ephenv.json within them.',
+      );
+      expect(lines).toEqual(['ephenv: preview policy: ephenv.policy.json at main']);
+      // Nothing ran: no Terraform data dir (no init), no state, no resource.
+      expect(existsSync(dataDir)).toBe(false);
+      await expectGone('iris-b', '11');
+
+      // GITHUB_BASE_REF, as in a pull_request workflow, reads the same base; the PR's count raise does not count either.
+      writeFileSync(configFile, JSON.stringify({ ...JSON.parse(original), endpoint: { type: 'realtime', instanceType: 'ml.t3.medium', instanceCount: 3 } }, null, 2));
+      const restore = setEnv({ GITHUB_BASE_REF: 'main' });
+      try {
+        await expect(deploy('iris-b', '11', sha)).rejects.toThrow("apps/iris-b/ephenv.json endpoint.instanceCount is 3: the policy's maxInstanceCount allows at most 1");
+      } finally {
+        restore();
+      }
+      expect(existsSync(dataDir)).toBe(false);
+      await expectGone('iris-b', '11');
+    } finally {
+      writeFileSync(configFile, original);
+      await git('checkout', '-q', '--', '.');
+      await git('checkout', '-q', 'main');
+    }
+  }, 120_000);
 
   it('destroy-preview removes every resource of PR 7, keeps PR 8, and then has nothing to destroy', async () => {
     lines = [];

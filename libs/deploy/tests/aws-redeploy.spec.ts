@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DescribeImagesCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureVenv, gitSha, loadModelConfig, modelArtifactDir, resultsDir, type PreviewRecord } from '@ephenv/core';
+import { defaultPolicy, ensureVenv, gitSha, loadModelConfig, modelArtifactDir, resultsDir, type PreviewRecord } from '@ephenv/core';
 import { emulatorClientConfig, startMoto, type MotoServer } from '../../../tools/aws-emulator';
 import { AwsProvider, awsSettings, gatewayZipPath, resolveModelImage, stackDataDir, terraformEnv, type Docker } from '../src';
 import { stackVariables } from '../src/aws/stack-variables';
@@ -46,7 +46,7 @@ describe('aws re-deploys keyed by the image content', () => {
 
   const deploy = async (pr: string): Promise<PreviewRecord> => {
     const config = loadModelConfig(ws.root, `apps/${PROJECT}`);
-    return new AwsProvider(() => undefined, { docker }).deploy({ workspaceRoot: ws.root, project: PROJECT, projectRoot: `apps/${PROJECT}`, config, pr, gitSha: gitSha(ws.root) });
+    return new AwsProvider(() => undefined, { docker }).deploy({ workspaceRoot: ws.root, project: PROJECT, projectRoot: `apps/${PROJECT}`, config, policy: defaultPolicy(), pr, gitSha: gitSha(ws.root) });
   };
   const commitAll = (message: string) => {
     execFileSync('git', ['add', '-A'], { cwd: ws.root });

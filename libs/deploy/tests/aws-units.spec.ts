@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadModelConfig, readJsonFile } from '@ephenv/core';
+import { defaultPolicy, loadModelConfig, readJsonFile } from '@ephenv/core';
 import { awsSettings, buildGatewayZip, dockerBuildArgs, DockerCli, parseStateKey, requireDocker, stateKey, waitForEndpoint, type Docker } from '../src';
 import { dockerLogin } from '../src/aws/docker';
+import { stackVariables } from '../src/aws/stack-variables';
 import { REPO } from './workspace';
 
 describe('model image build', () => {
@@ -122,5 +123,34 @@ describe('waiting for the endpoint', () => {
   it('gives up after the timeout and says how to wait longer', async () => {
     const sagemaker = describer([{ EndpointStatus: 'Creating' }]);
     await expect(waitForEndpoint({ endpointName: 'm-pr-1', sagemaker, timeoutMs: 30, pollMs: 5 })).rejects.toThrow(/still Creating after 0 s: raise --endpointTimeout/);
+  });
+});
+
+describe('stack variables', () => {
+  const inputs = { project: 'iris-classifier', pr: '7', gitSha: '0123abc', imageUri: 'x', gatewayZip: 'g.zip', region: 'us-east-1', env: {} };
+  const config = () => loadModelConfig(REPO, 'apps/iris-classifier');
+
+  it("a deploy passes the base branch's policy to preview-stack's validations", () => {
+    const vars = stackVariables({ ...inputs, config: config(), policy: { ...defaultPolicy(), allowedInstanceTypes: ['ml.t3.medium'], maxTtlHours: 24 } });
+    expect(vars).toMatchObject({
+      allowed_instance_types: '["ml.t3.medium"]',
+      max_instance_count: '2',
+      max_serverless_memory_size_mb: '4096',
+      max_serverless_concurrency: '10',
+      max_ttl_hours: '24',
+    });
+  });
+
+  it('a destroy admits exactly what the preview being removed asks for, so a tightened policy never blocks it', () => {
+    const c = config();
+    expect(stackVariables({ ...inputs, config: c })).toMatchObject({
+      allowed_instance_types: JSON.stringify([c.endpoint.instanceType]),
+      max_instance_count: String(c.endpoint.instanceCount),
+      max_serverless_memory_size_mb: String(c.endpoint.memorySizeMb),
+      max_serverless_concurrency: String(c.endpoint.maxConcurrency),
+      max_ttl_hours: String(c.ttlHours),
+    });
+    // Without the model's folder, the module's defaults (the default policy) apply to its defaults.
+    expect(Object.keys(stackVariables(inputs)).filter((k) => k.startsWith('max_') || k.startsWith('allowed_'))).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { appendFileSync, statSync } from 'node:fs';
+import { appendFileSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -67,6 +67,29 @@ describe('local previews', { timeout: 120_000 }, () => {
     expect(processesMentioning(ws.root)).toEqual([]);
     expect(readRecord(ws.root, 'iris-a')).toBeUndefined();
   }, 120_000);
+
+  it('refuses a model outside the preview policy before starting any process, naming the rule and the policy', async () => {
+    const configFile = join(ws.root, 'apps', 'iris-b', 'ephenv.json');
+    const original = readFileSync(configFile, 'utf8');
+    writeFileSync(join(ws.root, 'ephenv.policy.json'), JSON.stringify({ maxTtlHours: 24, maxServerlessConcurrency: 2 }));
+    writeFileSync(configFile, JSON.stringify({ ...JSON.parse(original), preview: { ttlHours: 48 } }));
+    const lines: string[] = [];
+    try {
+      const error = await deployPreview(ref('iris-b'), {}, (l) => lines.push(l)).then(() => undefined, (e: Error) => e.message);
+      expect(error).toBe(
+        'iris-b: ephenv.json asks for more than the preview policy allows; nothing was created.\n' +
+          "  apps/iris-b/ephenv.json endpoint.maxConcurrency is 5: the policy's maxServerlessConcurrency allows at most 2\n" +
+          "  apps/iris-b/ephenv.json preview.ttlHours is 48: the policy's maxTtlHours allows at most 24\n" +
+          'The limits come from ephenv.policy.json in the working tree (no base branch: local use): change ephenv.policy.json at the workspace root (in CI it is read from the base branch), or bring apps/iris-b/ephenv.json within them.',
+      );
+      expect(lines).toEqual(['ephenv: preview policy: ephenv.policy.json in the working tree (no base branch: local use)']);
+      expect(readRecord(ws.root, 'iris-b')).toBeUndefined();
+      expect(processesMentioning(ws.root)).toEqual([]);
+    } finally {
+      writeFileSync(configFile, original);
+      rmSync(join(ws.root, 'ephenv.policy.json'));
+    }
+  });
 
   it('destroying with nothing deployed succeeds and says so', async () => {
     const result = await destroyPreview(ref('iris-b'), {}, quiet);

@@ -156,17 +156,43 @@ describe('preview stack (example root) against moto', () => {
 
   it('rejects invalid settings with messages that say what is allowed', async () => {
     const plan = await terraform(
-      ['plan', '-lock=false', '-input=false', '-no-color', ...vars(FIRST_SHA, ['-var', 'endpoint_type=gpu', '-var', 'memory_size_mb=1000', '-var', 'instance_count=11'])],
+      ['plan', '-lock=false', '-input=false', '-no-color', ...vars(FIRST_SHA, ['-var', 'endpoint_type=gpu', '-var', 'model_timeout_ms=50'])],
       { cwd: root, env },
     );
     expect(plan.code).toBe(1);
     const stderr = plan.stderr.replace(/\s+│?\s*/g, ' ');
     expect(stderr).toContain('endpoint_type must be "serverless" or "realtime"');
-    expect(stderr).toContain('memory_size_mb must be one of 1024, 2048, 3072, 4096, 5120, 6144');
-    // IAM has no condition key for a realtime endpoint's instance count: this validation (and the
-    // deploy's policy check) is what refuses 11 instances.
-    expect(stderr).toMatch(/instance_count must be a whole number between 1 and \d+/);
+    expect(stderr).toContain('model_timeout_ms must be a whole number between 100 and 27000');
   }, testTimeout(1));
+
+  it('refuses at plan time what the preview policy variables do not allow, and accepts what they do', async () => {
+    const plan = (extra: string[]) => terraform(['plan', '-lock=false', '-input=false', '-no-color', ...vars(FIRST_SHA, extra)], { cwd: root, env });
+    const flat = (text: string) => text.replace(/\s+│?\s*/g, ' ');
+    const policy = ['-var', 'allowed_instance_types=["ml.t3.medium","ml.m5.large"]', '-var', 'max_instance_count=2', '-var', 'max_ttl_hours=24'];
+
+    // IAM has no condition key for a realtime endpoint's instance count: this validation (and the
+    // deploy's policy check before it) is what refuses too many instances.
+    const refused = await plan([...policy, '-var', 'endpoint_type=realtime', '-var', 'instance_type=ml.p4d.24xlarge', '-var', 'instance_count=11', '-var', 'ttl_hours=48']);
+    expect(refused.code).toBe(1);
+    const stderr = flat(refused.stderr);
+    expect(stderr).toContain("instance_type (ephenv.json endpoint.instanceType) is not among the preview policy's allowedInstanceTypes");
+    expect(stderr).toContain("instance_count (ephenv.json endpoint.instanceCount) is above the preview policy's maxInstanceCount");
+    expect(stderr).toContain("ttl_hours (ephenv.json preview.ttlHours) is above the preview policy's maxTtlHours");
+
+    // With no policy variables the module's defaults (the schema's default policy) still refuse a GPU type.
+    const byDefault = await plan(['-var', 'endpoint_type=realtime', '-var', 'instance_type=ml.g5.xlarge']);
+    expect(byDefault.code).toBe(1);
+    expect(flat(byDefault.stderr)).toContain("is not among the preview policy's allowedInstanceTypes");
+
+    const serverless = await plan(['-var', 'max_serverless_memory_size_mb=2048', '-var', 'max_serverless_concurrency=4', '-var', 'memory_size_mb=3072', '-var', 'max_concurrency=5']);
+    expect(serverless.code).toBe(1);
+    expect(flat(serverless.stderr)).toContain("memory_size_mb (ephenv.json endpoint.memorySizeMb) is above the preview policy's maxServerlessMemorySizeMb");
+    expect(flat(serverless.stderr)).toContain("max_concurrency (ephenv.json endpoint.maxConcurrency) is above the preview policy's maxServerlessConcurrency");
+
+    // At the limits: planned. A serverless preview is not held to the instance rules, nor a realtime one to the serverless ones.
+    expect((await plan([...policy, '-var', 'endpoint_type=realtime', '-var', 'instance_type=ml.m5.large', '-var', 'instance_count=2', '-var', 'ttl_hours=24', '-var', 'memory_size_mb=6144'])).code).toBe(0);
+    expect((await plan([...policy, '-var', 'instance_type=ml.p4d.24xlarge', '-var', 'instance_count=9', '-var', 'ttl_hours=24'])).code).toBe(0);
+  }, 300_000);
 
   it('plans a realtime endpoint with provisioned instances and the 6 MB body limit', async () => {
     const extra = ['-var', 'endpoint_type=realtime', '-var', 'instance_type=ml.m5.large', '-var', 'instance_count=2'];

@@ -33,8 +33,9 @@ function parseNow(value: string | undefined): Date | undefined {
 }
 
 /**
- * `ephenv reap`: removes the aws previews whose ExpiresAt has passed (or whose PR is closed) —
- * only resources tagged Environment=Ephemeral and ManagedBy=ephenv. 0 when everything chosen is
+ * `ephenv reap`: removes the aws previews whose ExpiresAt has passed, that are older than the
+ * preview policy's maxTtlHours (by AWS's CreationTime), or whose PR is closed — only resources
+ * tagged Environment=Ephemeral and ManagedBy=ephenv, of previews of this checkout's models. 0 when everything chosen is
  * gone (or nothing was due), 1 when a deletion failed, 2 on usage errors.
  */
 export async function reapCommand(

@@ -1,4 +1,8 @@
 import { validateWorkflow } from '@action-validator/core';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -432,12 +436,42 @@ describe('reaper.yml', () => {
   });
 
   it.each([
-    [true, 'npx ephenv reap --dry-run'],
-    [false, 'npx ephenv reap'],
-    [undefined, 'npx ephenv reap'],
+    [true, 'npx ephenv reap --closed-prs "$CLOSED_PRS" --dry-run'],
+    [false, 'npx ephenv reap --closed-prs "$CLOSED_PRS"'],
+    [undefined, 'npx ephenv reap --closed-prs "$CLOSED_PRS"'],
   ])('with dry_run %s runs `%s`', (dryRun, command) => {
     const step = stepRunning(workflow().jobs.reap, 'npx ephenv reap')!;
     expect(String(resolve(step.run, { inputs: dryRun === undefined ? {} : { dry_run: dryRun } })).trim()).toBe(command);
+  });
+
+  it('passes the closed PRs, listed with the workflow token, to ephenv reap, and reaps without them when the listing fails', () => {
+    const job = workflow().jobs.reap;
+    expect(job.permissions).toMatchObject({ 'pull-requests': 'read' });
+    const list = job.steps.find((s) => s.id === 'closed')!;
+    const reapStep = stepRunning(job, 'npx ephenv reap')!;
+    expect(job.steps.indexOf(list)).toBeLessThan(job.steps.indexOf(reapStep));
+    expect(list.env).toEqual({ GH_TOKEN: '${{ github.token }}' });
+    expect(reapStep.env).toEqual({ CLOSED_PRS: '${{ steps.closed.outputs.prs }}' });
+
+    // The step's script, run by bash as Actions runs it; a `gh` stands in for GitHub's CLI (no GitHub here).
+    const dir = mkdtempSync(join(tmpdir(), 'ephenv-reaper-yml-'));
+    try {
+      const runStep = (gh: string) => {
+        writeFileSync(join(dir, 'gh'), `#!/bin/sh\nprintf '%s\\n' "$@" > "${dir}/gh-args"\n${gh}\n`, { mode: 0o755 });
+        writeFileSync(join(dir, 'output'), '');
+        const env = { PATH: `${dir}:${process.env.PATH}`, GITHUB_OUTPUT: join(dir, 'output'), GITHUB_REPOSITORY: 'acme/models', GH_TOKEN: 'x' };
+        const stdout = execFileSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', list.run!], { env, encoding: 'utf8' });
+        return { stdout, output: readFileSync(join(dir, 'output'), 'utf8'), args: readFileSync(join(dir, 'gh-args'), 'utf8').trim().split('\n') };
+      };
+      const listed = runStep('echo 12,14,15');
+      expect(listed.output).toBe('prs=12,14,15\n');
+      expect(listed.args).toEqual(['pr', 'list', '--repo', 'acme/models', '--state', 'closed', '--limit', '500', '--json', 'number', '--jq', 'map(.number) | join(",")']);
+      const failed = runStep('echo "HTTP 403" >&2; exit 1');
+      expect(failed.output).toBe('');
+      expect(failed.stdout).toContain('::warning::Could not list the closed pull requests');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('never cancels a running reap', () => {

@@ -50,7 +50,7 @@ export class AwsProvider implements PreviewProvider {
   ) {}
 
   async deploy(target: PreviewTarget): Promise<PreviewRecord> {
-    const { workspaceRoot, project, config, pr, gitSha } = target;
+    const { workspaceRoot, project, config, policy, pr, gitSha } = target;
     if (!GIT_SHA.test(gitSha)) {
       throw new Error(`aws previews are tagged with their commit, but this is not a git checkout (git SHA "${gitSha}"): run inside the repository, or set GITHUB_SHA`);
     }
@@ -89,7 +89,7 @@ export class AwsProvider implements PreviewProvider {
     ]);
 
     const run = stackRun(stack, token);
-    const vars = stackVariables({ project, pr, gitSha, imageUri: image.uri, gatewayZip: zip.path, region: settings.region, config });
+    const vars = stackVariables({ project, pr, gitSha, imageUri: image.uri, gatewayZip: zip.path, region: settings.region, config, policy });
     const sagemaker = this.options.sagemaker ?? new SageMakerClient(clientConfig(settings));
     const { outputs, endpoint } = await phases.run(
       'apply',
@@ -152,7 +152,7 @@ export class AwsProvider implements PreviewProvider {
     return record;
   }
 
-  async destroy(target: Omit<PreviewTarget, 'config'>): Promise<DestroyResult> {
+  async destroy(target: Omit<PreviewTarget, 'config' | 'policy'>): Promise<DestroyResult> {
     const { workspaceRoot, project, projectRoot, pr } = target;
     const result = await destroyStack(workspaceRoot, { project, pr }, { projectRoot, lockTimeout: this.options.lockTimeout, report: this.report });
     // The record and preview.json describe one preview of the project: only this PR's are removed.

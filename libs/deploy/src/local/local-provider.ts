@@ -150,7 +150,7 @@ export class LocalProvider implements PreviewProvider {
   }
 
   /** Stops the preview's processes (only those of `roles` when given: a re-deploy keeps an unchanged model server). */
-  async destroy(target: Omit<PreviewTarget, 'config'>, roles?: ('model' | 'gateway')[]): Promise<DestroyResult> {
+  async destroy(target: Omit<PreviewTarget, 'config' | 'policy'>, roles?: ('model' | 'gateway')[]): Promise<DestroyResult> {
     const { workspaceRoot, project } = target;
     const record = readRecord(workspaceRoot, project);
     if (!record) return { destroyed: false, message: `no local preview of ${project} to destroy` };
