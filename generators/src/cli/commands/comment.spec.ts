@@ -9,15 +9,15 @@ import { reportCommand, type CommandIo } from './report';
 
 let github: FakeGitHub;
 const workspaces: ReportWorkspace[] = [];
-const noWait = { sleep: async () => undefined };
+const noWait = { msPerSecondOfWait: 1, writeSpacingMs: 0 };
 
 beforeAll(async () => {
   github = await startFakeGitHub();
 });
 afterAll(() => github.close());
 afterEach(() => {
-  github.comments.clear();
-  github.requests.length = 0;
+  expect(github.violations).toEqual([]);
+  github.reset();
   for (const w of workspaces.splice(0)) w.remove();
 });
 
