@@ -26,8 +26,9 @@ beforeAll(async () => {
 afterAll(() => github.close());
 afterEach(() => {
   // Every request ephenv sent, and every answer the fake gave, matched GitHub's API description.
-  expect(github.violations).toEqual([]);
+  const violations = [...github.violations];
   github.reset();
+  expect(violations).toEqual([]);
   waits.length = 0;
 });
 

@@ -16,8 +16,9 @@ beforeAll(async () => {
 });
 afterAll(() => github.close());
 afterEach(() => {
-  expect(github.violations).toEqual([]);
+  const violations = [...github.violations];
   github.reset();
+  expect(violations).toEqual([]);
   for (const w of workspaces.splice(0)) w.remove();
 });
 

@@ -220,6 +220,29 @@ describe('the generated workflows', () => {
     expect(oidcJobs.sort()).toEqual(['ephemeral-env.yml:destroy', 'ephemeral-env.yml:preview', 'reaper.yml:reap']);
   });
 
+  // The ephenv commands that create or retire GitHub Deployments: `pr` (in progress -> success or
+  // failure), `destroy` and `reap` (inactive). Only their jobs may write deployments, and their step
+  // must hand them the token; every other job is denied deployments by the empty top level.
+  it('grant deployments: write exactly in the jobs whose ephenv step records GitHub Deployments', () => {
+    const DEPLOYMENT_COMMANDS = /^npx ephenv (pr|destroy|reap)\b/;
+    const granted: string[] = [];
+    for (const file of FILES) {
+      for (const [name, job] of jobsOf(file)) {
+        const recording = job.steps.filter((s) => DEPLOYMENT_COMMANDS.test(s.run?.trim() ?? ''));
+        expect(job.permissions?.deployments === 'write', `${file} ${name}`).toBe(recording.length > 0);
+        expect(job.permissions?.deployments ?? 'none', `${file} ${name}`).toMatch(/^(write|none)$/);
+        for (const step of recording) expect(step.env?.GITHUB_TOKEN, `${file} ${name}: ${step.run}`).toBe('${{ github.token }}');
+        if (recording.length > 0) granted.push(`${file}:${name}`);
+      }
+    }
+    expect(granted.sort()).toEqual(['ephemeral-env.yml:destroy', 'ephemeral-env.yml:preview', 'reaper.yml:reap']);
+    // Fork pull requests never reach a job that may write deployments.
+    for (const action of PR_ACTIONS) {
+      const ran = jobsThatRun(workflows['ephemeral-env.yml'], pullRequestContext(action, true));
+      expect(ran.filter((name) => workflows['ephemeral-env.yml'].jobs[name].permissions?.deployments), action).toEqual([]);
+    }
+  });
+
   it('pin every action to a full commit SHA with its version alongside, the same everywhere', () => {
     const pins = new Map<string, string>();
     for (const file of FILES) {

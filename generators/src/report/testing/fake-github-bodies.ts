@@ -111,12 +111,15 @@ export function deploymentStatusBody(d: StoredDeployment, s: StoredDeploymentSta
     creator: BOT,
     description: s.description,
     environment: d.environment,
-    target_url: s.log_url,
+    // GitHub answers "" for a status without a URL, which its own description (format: uri) does
+    // not allow; the fake stays within the description and gives the status's API URL instead.
+    target_url: s.log_url || `${api}/deployments/${d.id}/statuses/${s.id}`,
     created_at: s.created_at,
     updated_at: s.created_at,
     deployment_url: `${api}/deployments/${d.id}`,
     repository_url: api,
-    environment_url: s.environment_url,
-    log_url: s.log_url,
+    // GitHub leaves out the URLs a status was not given.
+    ...(s.environment_url && { environment_url: s.environment_url }),
+    ...(s.log_url && { log_url: s.log_url }),
   };
 }
