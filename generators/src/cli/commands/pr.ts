@@ -5,7 +5,7 @@ import { previewDeployments } from '../../pr/preview-deployments';
 import { runPr } from '../../pr/run-pr';
 import { appendJobSummary } from '../../report/job-summary';
 import { githubContextFromEnv } from '../../report/github-context';
-import { defaultCommentFile, reportCommand } from './report';
+import { defaultCommentFile, htmlReportFile, reportCommand } from './report';
 
 export const PR_USAGE = `ephenv pr [--all] [--base <ref>] [--head <ref>] [--provider local|aws] [--pr <n>] [--destroy] [--baseline-dir <dir>] [--checks validate,benchmark]`;
 
@@ -41,7 +41,7 @@ export async function prCommand(workspaceRoot: string, args: string[], env: Node
     checks: checks as ('validate' | 'benchmark')[] | undefined,
     deployments: previewDeployments(workspaceRoot, githubContextFromEnv(env), resolvePr(values.pr, env), (line) => console.log(line)),
   });
-  await reportCommand(workspaceRoot, values.pr ? ['--pr', values.pr] : [], undefined, env);
+  await reportCommand(workspaceRoot, [...(values.pr ? ['--pr', values.pr] : []), '--html', htmlReportFile(workspaceRoot)], undefined, env);
   publishJobSummary(workspaceRoot, env);
   const failed = run.models.filter((m) => Object.values(run.steps[m]).includes('failed'));
   console.log(ok ? `\nephenv pr: all ${run.models.length} model(s) passed` : `\nephenv pr: failed for ${failed.join(', ')} (see the report above)`);

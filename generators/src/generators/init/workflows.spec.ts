@@ -3,6 +3,7 @@ import type { Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { HTML_REPORT_ARTIFACT } from '../../report/build-report';
 import { addWorkflows, WORKFLOW_VERSIONS } from './lib/add-workflows';
 
 interface Step {
@@ -370,6 +371,11 @@ describe('ephemeral-env.yml', () => {
     );
     expect(steps[comment].env?.GITHUB_TOKEN).toBe('${{ github.token }}');
     expect(steps[upload].with?.path).toBe('dist/ephenv');
+    // The HTML report `ephenv pr` writes, as the artifact the comment links (HTML_REPORT_ARTIFACT).
+    const page = at((s) => s.uses?.startsWith('actions/upload-artifact@') === true && s.with?.name === HTML_REPORT_ARTIFACT);
+    expect(page).toBeGreaterThan(deploy);
+    expect(steps[page].with?.path).toBe('dist/ephenv/report.html');
+    expect(steps[page].if).toMatch(/^\$\{\{ !cancelled\(\) && /);
     for (const index of [comment, upload]) expect(steps[index].if).toMatch(/^\$\{\{ (!cancelled\(\)|always\(\)) && /);
     for (const step of steps.slice(open + 1)) expect(step.if ?? '', step.name).toContain("steps.pr-state.outputs.open == 'true'");
   });
