@@ -27,14 +27,14 @@ export type ProjectRef = Pick<CoreProjectRef, 'workspaceRoot' | 'project' | 'pro
 export async function deployPreview(ref: ProjectRef, options: DeployOptions = {}, report = (l: string) => console.log(l)): Promise<PreviewRecord> {
   const started = Date.now();
   const config = loadModelConfig(ref.workspaceRoot, ref.projectRoot);
-  const provider = providerFor(providerName(options.provider), report, awsOptions(options));
+  const provider = await providerFor(providerName(options.provider), report, awsOptions(options));
   const record = await provider.deploy({ ...ref, config, pr: resolvePr(options.pr), gitSha: gitSha(ref.workspaceRoot) });
   report(howToCall(record, ref, Date.now() - started, options.showToken === true));
   return record;
 }
 
 export async function destroyPreview(ref: ProjectRef, options: Pick<DeployOptions, 'provider' | 'pr' | 'lockTimeout'> = {}, report = (l: string) => console.log(l)) {
-  const provider = providerFor(providerName(options.provider), report, awsOptions(options));
+  const provider = await providerFor(providerName(options.provider), report, awsOptions(options));
   const result = await provider.destroy({ ...ref, pr: resolvePr(options.pr), gitSha: gitSha(ref.workspaceRoot) });
   report(result.destroyed ? `ephenv: destroyed the ${provider.name} preview of ${ref.project}: ${result.message}` : `ephenv: ${result.message}; nothing to do`);
   return result;

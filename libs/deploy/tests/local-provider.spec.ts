@@ -25,7 +25,10 @@ function close(actual: unknown, expected: unknown, tol = 1e-3): boolean {
   return actual === expected;
 }
 
-describe('local previews', () => {
+// A deploy took 10 s (the model server 6.4 s to answer /ping) while five engineers' tests loaded
+// the 2-core machine to a load average of 18, against about 1 s idle: the tests here run up to
+// three deploys in a row, so each gets 120 s.
+describe('local previews', { timeout: 120_000 }, () => {
   let ws: TestWorkspace;
   beforeAll(async () => {
     ws = await makeWorkspace(['iris-a', 'iris-b']);

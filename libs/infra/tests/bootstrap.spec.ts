@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emulatorClientConfig, emulatorProcessEnv, startMoto, type MotoServer } from '../../../tools/aws-emulator';
 import { terraformEnv } from '@ephenv/deploy';
 import { boto3, ok, stageModule, terraform, terraformInit, terraformOk, workspaceRoot } from './support/terraform';
+import { testTimeout } from './support/budget';
 
 const ACCOUNT = '123456789012'; // moto's account
 const BUCKET = 'ephenv-state-test';
@@ -129,7 +130,7 @@ describe('bootstrap module against moto', () => {
       { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 7 },
       { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 30 },
     ]);
-  }, 240_000);
+  }, testTimeout(3));
 
   it('lets the deploy role touch only the previews of the listed models, and create roles only under the boundary', async () => {
     const arnOf = (name: string) => `arn:aws:iam::${ACCOUNT}:policy/ephenv/ephenv-deploy-${name}`;
@@ -159,13 +160,13 @@ describe('bootstrap module against moto', () => {
     expect(previewRoles.Statement.find((s: { Sid: string }) => s.Sid === 'InvokePreviewEndpoints').Resource).toEqual(
       MODELS.map((m) => `arn:aws:sagemaker:us-east-1:${ACCOUNT}:endpoint/${m}-pr-*`),
     );
-  }, 60_000);
+  }, testTimeout(1));
 
   it('plans no change when applied again', async () => {
     const plan = await terraform(['plan', '-detailed-exitcode', '-input=false', '-no-color', ...vars], { cwd: dir, env });
     expect(plan.stdout).toContain('No changes.');
     expect(plan.code).toBe(0);
-  }, 120_000);
+  }, testTimeout(1));
 
   it('destroys everything it created', async () => {
     timings.destroy = (await terraformOk(['destroy', '-auto-approve', '-input=false', '-no-color', ...vars], { cwd: dir, env })).ms;
@@ -187,5 +188,5 @@ describe('bootstrap module against moto', () => {
     expect(ok(policies).Policies).toEqual([]);
     const ecr = new ECRClient(emulatorClientConfig(moto.endpoint));
     await expect(ecr.send(new DescribeRepositoriesCommand({ repositoryNames: MODELS }))).rejects.toThrow(/RepositoryNotFound|does not exist/);
-  }, 120_000);
+  }, testTimeout(1));
 });

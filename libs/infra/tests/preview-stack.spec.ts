@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emulatorClientConfig, emulatorProcessEnv, startMoto, type MotoServer } from '../../../tools/aws-emulator';
 import { s3BackendArgs, terraformEnv } from '@ephenv/deploy';
 import { boto3, ok, stageExampleRoot, terraform, terraformInit, terraformOk, workspaceRoot } from './support/terraform';
+import { LOCK_TIMEOUT, testTimeout } from './support/budget';
 
 const ACCOUNT = '123456789012'; // moto's account
 const MODEL = 'iris-classifier';
@@ -147,7 +148,7 @@ describe('preview stack (example root) against moto', () => {
     const init = await terraformInit(backend, { cwd: root, env });
     timings.init = init.ms;
     expect(init.stdout).toContain('Successfully configured the backend "s3"');
-  }, 60_000);
+  }, testTimeout(1));
 
   it('rejects invalid settings with messages that say what is allowed', async () => {
     const plan = await terraform(
@@ -158,7 +159,7 @@ describe('preview stack (example root) against moto', () => {
     const stderr = plan.stderr.replace(/\s+│?\s*/g, ' ');
     expect(stderr).toContain('endpoint_type must be "serverless" or "realtime"');
     expect(stderr).toContain('memory_size_mb must be one of 1024, 2048, 3072, 4096, 5120, 6144');
-  }, 60_000);
+  }, testTimeout(1));
 
   it('plans a realtime endpoint with provisioned instances and the 6 MB body limit', async () => {
     const extra = ['-var', 'endpoint_type=realtime', '-var', 'instance_type=ml.m5.large', '-var', 'instance_count=2'];
@@ -170,10 +171,10 @@ describe('preview stack (example root) against moto', () => {
     ]);
     const gateway = plan.resource_changes.find((c: { address: string }) => c.address === 'module.preview.aws_lambda_function.gateway');
     expect(gateway.change.after.environment[0].variables.MAX_BODY_BYTES).toBe(String(6 * 1024 * 1024));
-  }, 60_000);
+  }, testTimeout(2));
 
   it('applies a serverless preview whose every resource carries the preview tags', async () => {
-    const apply = await terraformOk(['apply', '-auto-approve', '-input=false', '-no-color', '-lock-timeout=60s', ...vars(FIRST_SHA)], {
+    const apply = await terraformOk(['apply', '-auto-approve', '-input=false', '-no-color', LOCK_TIMEOUT, ...vars(FIRST_SHA)], {
       cwd: root,
       env,
     });
@@ -211,7 +212,7 @@ describe('preview stack (example root) against moto', () => {
     const tags = await collectTags();
     expect(Object.keys(tags)).toHaveLength(11);
     for (const [resource, actual] of Object.entries(tags)) expect({ resource, tags: actual }).toEqual({ resource, tags: expected });
-  }, 180_000);
+  }, testTimeout(2));
 
   it('wires endpoint, gateway Lambda, HTTP API and least-privilege roles together', async () => {
     const sm = sagemaker();
@@ -305,16 +306,16 @@ describe('preview stack (example root) against moto', () => {
 
     const [state] = await boto3([{ service: 's3', operation: 'head_object', params: { Bucket: STATE_BUCKET, Key: STATE_KEY } }], env);
     expect(ok(state).ContentLength).toBeGreaterThan(0);
-  }, 60_000);
+  }, testTimeout(1));
 
   it('re-applies a new commit in place and keeps CreatedAt', async () => {
-    const planned = await terraformOk(['plan', '-input=false', '-no-color', '-out=next.tfplan', ...vars(SECOND_SHA)], { cwd: root, env });
+    const planned = await terraformOk(['plan', '-input=false', '-no-color', LOCK_TIMEOUT, '-out=next.tfplan', ...vars(SECOND_SHA)], { cwd: root, env });
     timings.plan = planned.ms;
     const plan = JSON.parse((await terraformOk(['show', '-json', 'next.tfplan'], { cwd: root, env })).stdout);
     const actions = new Set<string>(plan.resource_changes.flatMap((c: { change: { actions: string[] } }) => c.change.actions));
     expect([...actions].sort()).toEqual(['no-op', 'update']);
 
-    timings.reapply = (await terraformOk(['apply', '-input=false', '-no-color', '-lock-timeout=60s', 'next.tfplan'], { cwd: root, env })).ms;
+    timings.reapply = (await terraformOk(['apply', '-input=false', '-no-color', LOCK_TIMEOUT, 'next.tfplan'], { cwd: root, env })).ms;
     const after = await readOutputs();
     expect(after.created_at).toBe(outputs.created_at);
     expect(after.expires_at).toBe(outputs.expires_at);
@@ -330,14 +331,14 @@ describe('preview stack (example root) against moto', () => {
       });
     }
 
-    const again = await terraform(['plan', '-detailed-exitcode', '-input=false', '-no-color', ...vars(SECOND_SHA)], { cwd: root, env });
+    const again = await terraform(['plan', '-detailed-exitcode', '-input=false', '-no-color', LOCK_TIMEOUT, ...vars(SECOND_SHA)], { cwd: root, env });
     expect(again.stdout).toContain('No changes.');
     expect(again.code).toBe(0);
-  }, 180_000);
+  }, testTimeout(5));
 
   it('destroys every resource of the preview and releases the state lock', async () => {
     timings.destroy = (
-      await terraformOk(['destroy', '-auto-approve', '-input=false', '-no-color', '-lock-timeout=60s', ...vars(SECOND_SHA)], { cwd: root, env })
+      await terraformOk(['destroy', '-auto-approve', '-input=false', '-no-color', LOCK_TIMEOUT, ...vars(SECOND_SHA)], { cwd: root, env })
     ).ms;
 
     const sm = sagemaker();
@@ -371,5 +372,5 @@ describe('preview stack (example root) against moto', () => {
     // Only the state digest remains in the lock table: no run still holds the lock.
     const lockIds = ok(locks).Items.map((item: { LockID: { S: string } }) => item.LockID.S);
     expect(lockIds).toEqual([`${STATE_BUCKET}/${STATE_KEY}-md5`]);
-  }, 180_000);
+  }, testTimeout(1));
 });

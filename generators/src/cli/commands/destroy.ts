@@ -3,8 +3,7 @@ import { listRecords, normalizePr } from '@ephenv/core';
 import { destroyPr, destroyPreview, providerName } from '@ephenv/deploy';
 import { retirePreviewDeployments } from '../../pr/retire-deployments';
 import { githubContextFromEnv } from '../../report/github-context';
-
-export const DESTROY_USAGE = 'ephenv destroy --pr <n> [--provider local|aws] [--lock-timeout <duration>]';
+import { DESTROY_USAGE } from '../usage';
 
 /**
  * `ephenv destroy --pr <n>`: every model's preview of the PR (when it closes). aws: the models are

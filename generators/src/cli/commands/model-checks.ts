@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { findModelProjectRoot } from '@ephenv/core';
 import { runBenchmark, exitCodeFor } from '@ephenv/benchmark';
 import { runValidate } from '@ephenv/validate';
+import { VALIDATE_USAGE, BENCHMARK_USAGE } from '../usage';
 
 function projectOf(workspaceRoot: string, name: string | undefined, usage: string) {
   if (!name) throw new Error(`usage: ${usage}`);
@@ -9,8 +10,6 @@ function projectOf(workspaceRoot: string, name: string | undefined, usage: strin
   if (projectRoot === undefined) throw new Error(`no model project "${name}" (a folder named ${name} with an ephenv.json): check the name, or create it with "npx nx g @ephenv:model ${name}"`);
   return { workspaceRoot, project: name, projectRoot };
 }
-
-export const VALIDATE_USAGE = 'ephenv validate <model> [--base <ref>] [--allow-breaking] [--url <url>] [--live auto|always|never]';
 
 /** `nx run <model>:validate` without Nx: the same checks, the same files. */
 export async function validateCommand(workspaceRoot: string, args: string[]): Promise<number> {
@@ -25,8 +24,6 @@ export async function validateCommand(workspaceRoot: string, args: string[]): Pr
   const outcome = await runValidate({ base: values.base, allowBreaking: values['allow-breaking'], url: values.url, live }, ref);
   return outcome.success ? 0 : 1;
 }
-
-export const BENCHMARK_USAGE = 'ephenv benchmark <model> [--engine auto|embedded|k6] [--rate N] [--duration 30s] [--url <url>] [--baseline <file>] [--thresholds <json>]';
 
 /** `nx run <model>:benchmark` without Nx, exiting as k6 does: 99 when a threshold fails. */
 export async function benchmarkCommand(workspaceRoot: string, args: string[]): Promise<number> {

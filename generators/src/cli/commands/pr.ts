@@ -7,8 +7,6 @@ import { appendJobSummary } from '../../report/job-summary';
 import { githubContextFromEnv } from '../../report/github-context';
 import { defaultCommentFile, htmlReportFile, reportCommand } from './report';
 
-export const PR_USAGE = `ephenv pr [--all] [--base <ref>] [--head <ref>] [--provider local|aws] [--pr <n>] [--destroy] [--baseline-dir <dir>] [--checks validate,benchmark]`;
-
 /** deploy-preview, validate and benchmark for the affected models, then the PR comment's markdown. */
 export async function prCommand(workspaceRoot: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const { values } = parseArgs({

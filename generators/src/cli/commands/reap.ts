@@ -13,8 +13,7 @@ import { retirePreviewDeployments } from '../../pr/retire-deployments';
 import { githubContextFromEnv } from '../../report/github-context';
 import { table } from '../table';
 import { processIo, type CommandIo } from './report';
-
-export const REAP_USAGE = 'ephenv reap [--dry-run] [--closed-prs 12,14] [--now <iso date>]';
+import { REAP_USAGE } from '../usage';
 
 function parseClosedPrs(values: string[]): string[] {
   return values

@@ -4,8 +4,7 @@ import { parseArgs } from 'node:util';
 import { normalizePr } from '@ephenv/core';
 import { buildReport, ReportInputError, resultsRoot } from '../../report';
 import { buildHtmlReport } from '../../report/html/build-html-report';
-
-export const REPORT_USAGE = 'ephenv report [--out <file>] [--pr <n>] [--html <file>]';
+import { REPORT_USAGE } from '../usage';
 
 export interface CommandIo {
   out(text: string): void;

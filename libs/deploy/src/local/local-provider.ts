@@ -112,6 +112,7 @@ export class LocalProvider implements PreviewProvider {
           inputSchema: config.schemas.input,
           outputSchema: config.schemas.output,
           maxBodyBytes: config.maxBodyBytes,
+          maxArrayItems: config.endpoint.maxBatchSize,
           timeoutMs: config.endpoint.timeoutSeconds * 1000,
         }),
         { mode: 0o600 },
@@ -131,12 +132,13 @@ export class LocalProvider implements PreviewProvider {
     const { workspaceRoot, project } = target;
     const record = readRecord(workspaceRoot, project);
     if (!record) return { destroyed: false, message: `no local preview of ${project} to destroy` };
-    const stopped: string[] = [];
-    for (const [role, proc] of Object.entries(record.processes ?? {})) {
-      // Only a process still running the recorded command is ours to stop; a recycled PID is not.
-      if (isOurProcess(proc.pid, proc.command)) stopped.push(`${role} (pid ${proc.pid}) ${await stopProcess(proc.pid)}`);
-      else stopped.push(`${role} (pid ${proc.pid}) already gone`);
-    }
+    // Both processes are stopped at once: destroy takes the slower one's shutdown, not the sum.
+    const stopped = await Promise.all(
+      Object.entries(record.processes ?? {}).map(async ([role, proc]) =>
+        // Only a process still running the recorded command is ours to stop; a recycled PID is not.
+        isOurProcess(proc.pid, proc.command) ? `${role} (pid ${proc.pid}) ${await stopProcess(proc.pid)}` : `${role} (pid ${proc.pid}) already gone`,
+      ),
+    );
     removeRecord(workspaceRoot, project);
     rmSync(gatewayConfigPath(workspaceRoot, project), { force: true });
     removePreviewOutput(workspaceRoot, project);
