@@ -55,10 +55,14 @@ describe('the PR lifecycle on AWS (moto)', () => {
       GITHUB_TOKEN: github.token,
       GITHUB_REPOSITORY: `${github.owner}/${github.repo}`,
       GITHUB_API_URL: github.url,
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_RUN_ID: '4242',
     };
   }, 300_000);
 
   afterAll(async () => {
+    // Every request ephenv sent GitHub, over the whole lifecycle, matched GitHub's API description.
+    expect(github?.violations ?? []).toEqual([]);
     await github?.close();
     await moto?.stop();
     if (root) rmSync(root, { recursive: true, force: true });
@@ -89,6 +93,10 @@ describe('the PR lifecycle on AWS (moto)', () => {
     expect(comments[0].body).toContain('fraud-detector');
     const record = JSON.parse(readFileSync(join(root, '.ephenv/previews/fraud-detector.json'), 'utf8'));
     expect(comments[0].body).not.toContain(record.token);
+
+    // The PR's "View deployment" box: one deployment of the deployed model, on the pushed commit.
+    expect(github.deployments.map((d) => [d.environment, d.sha, d.statuses.map((s) => s.state)])).toEqual([['preview/fraud-detector/pr-42', sha, ['in_progress', 'success']]]);
+    expect(github.deployments[0].statuses[1]).toMatchObject({ environment_url: record.url, log_url: 'https://github.com/acme/models/actions/runs/4242' });
   }, 300_000);
 
   it('synchronize: updates the preview in place and the same comment', async () => {
@@ -105,6 +113,10 @@ describe('the PR lifecycle on AWS (moto)', () => {
     const comments = github.comments.get(42) ?? [];
     expect(comments).toHaveLength(1);
     expect(comments[0].body).toContain(sha.slice(0, 7));
+    const [older, newer] = github.deployments;
+    expect(newer).toMatchObject({ environment: 'preview/fraud-detector/pr-42', sha });
+    expect(newer.statuses.map((s) => s.state)).toEqual(['in_progress', 'success']);
+    expect(older.statuses.map((s) => s.state)).toEqual(['in_progress', 'success', 'inactive']);
   }, 300_000);
 
   it('closed: destroys every preview of the PR, and the reaper removes an orphan', async () => {
@@ -114,10 +126,15 @@ describe('the PR lifecycle on AWS (moto)', () => {
     expect(fraud).toMatchObject({ endpoints: [], endpointConfigs: [], models: [], apis: [], logGroups: [], roles: [] });
     expect(fraud.lambda).toBeUndefined();
     expect(fraud.parameter).toBeUndefined();
+    expect(github.deployments.map((d) => d.statuses.at(-1)?.state)).toEqual(['inactive', 'inactive']);
+    expect(github.environments.has('preview/fraud-detector/pr-42')).toBe(false);
+    expect(destroyed.out).toContain('GitHub preview/fraud-detector/pr-42: 1 deployment(s) marked inactive; environment deleted');
 
     const orphan = await injectOrphan(moto.endpoint, { project: 'iris-classifier', pr: '41', expiresAt: new Date(Date.now() - 3600_000) });
     const reaped = await run('reap');
     expect(reaped.code, reaped.out).toBe(0);
     expect(await orphan.remaining()).toEqual([]);
+    // The orphan never had a deployment: nothing to deactivate, and its environment is not found.
+    expect(reaped.out).toContain('GitHub preview/iris-classifier/pr-41: 0 deployment(s) marked inactive; environment preview/iris-classifier/pr-41 not found');
   }, 300_000);
 });

@@ -7,7 +7,7 @@ const COMMENT_USAGE =
 const REAP_USAGE =
   'ephenv reap [--dry-run] [--closed-prs 12,14] [--now <iso date>]';
 const REPORT_USAGE =
-  'ephenv report [--out <file>] [--pr <n>]';
+  'ephenv report [--out <file>] [--pr <n>] [--html <file>]';
 const DESTROY_USAGE =
   'ephenv destroy --pr <n> [--provider local|aws] [--lock-timeout <duration>]';
 const VALIDATE_USAGE =
@@ -35,7 +35,7 @@ usage: ephenv <command> [options]
                           ${VALIDATE_USAGE}
   benchmark <model> [...] load test with ephenv.json's k6 scenario; exits 99 when a threshold fails, as k6
                           ${BENCHMARK_USAGE}
-  report [--out <file>]   the PR comment (markdown) from dist/ephenv/*
+  report [--out <file>]   the PR comment (markdown) from dist/ephenv/*; --html <file>: the page with charts
   comment --pr <n>        create or update the PR's one ephenv comment (GITHUB_TOKEN, GITHUB_REPOSITORY)
   status                  list previews: project, provider, URL, age, health
   token <project>         print a preview's bearer token (for scripts: curl -H "Authorization: Bearer $(npx ephenv token m)")

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { resultsDir } from '@ephenv/core';
 import { resolvePr } from '@ephenv/deploy';
 import { modelProjects, runNx } from './nx-cli';
+import type { DeployOutcome } from '../report/github-deployments';
+import type { PreviewDeployments } from './preview-deployments';
 
 export type StepStatus = 'ok' | 'failed' | 'skipped';
 export type Step = 'deploy' | 'validate' | 'benchmark' | 'destroy';
@@ -17,6 +19,8 @@ export interface PrOptions {
   baselineDir?: string;
   /** Which checks run after the deploy (default both); e.g. no benchmark where the preview URL cannot be reached. */
   checks?: ('validate' | 'benchmark')[];
+  /** GitHub Deployments to keep in step with the deploys (see preview-deployments.ts). */
+  deployments?: PreviewDeployments;
 }
 
 export interface PrRun {
@@ -71,7 +75,9 @@ export async function runPr(workspaceRoot: string, options: PrOptions, log = (l:
 
   const previewArgs = [`--provider=${provider}`, `--pr=${pr}`];
   try {
+    await options.deployments?.begin(models);
     await target('deploy', 'deploy-preview', previewArgs);
+    await options.deployments?.finish(deployOutcomes(workspaceRoot, run));
     const checks = options.checks ?? ['validate', 'benchmark'];
     if (checks.includes('validate')) await target('validate', 'validate', options.base ? [`--base=${options.base}`] : []);
     // One load test at a time: concurrent benchmarks on one machine would measure each other.
@@ -87,6 +93,25 @@ export async function runPr(workspaceRoot: string, options: PrOptions, log = (l:
   }
   const ok = models.every((m) => Object.values(run.steps[m]).every((s) => s !== 'failed'));
   return { ok, run };
+}
+
+/** What each model's deploy step left: its preview URL, or why there is none. */
+function deployOutcomes(workspaceRoot: string, run: PrRun): Record<string, DeployOutcome> {
+  const outcomes: Record<string, DeployOutcome> = {};
+  for (const model of run.models) {
+    const failed: DeployOutcome = { ok: false, reason: `deploy-preview of ${model} failed: see the run's log` };
+    if (run.steps[model].deploy !== 'ok') {
+      outcomes[model] = failed;
+      continue;
+    }
+    try {
+      const url = (JSON.parse(readFileSync(join(resultsDir(workspaceRoot, model), EVIDENCE.deploy!), 'utf8')) as { url?: unknown }).url;
+      outcomes[model] = typeof url === 'string' && url ? { ok: true, url } : { ok: false, reason: `deploy-preview of ${model} recorded no preview URL` };
+    } catch {
+      outcomes[model] = failed;
+    }
+  }
+  return outcomes;
 }
 
 /** validate.json and benchmark.json are written whatever the verdict: read the verdict itself. */

@@ -1,4 +1,5 @@
 import { assessModel, type Verdict } from './assess-model';
+import { workflowRunUrl } from './github-context';
 import { findModelConfig } from './find-model-config';
 import { readResults } from './read-results';
 import { renderReport } from './render-report';
@@ -6,6 +7,8 @@ import { collectSecrets, findSecrets, scrubSecrets } from './scrub-secrets';
 
 /** GitHub refuses comment bodies over 65,536 characters; keep room for the truncation note. */
 export const MAX_COMMENT_LENGTH = 65_000;
+/** The artifact the ephemeral-env workflow uploads the HTML report as. */
+export const HTML_REPORT_ARTIFACT = 'ephenv-report';
 
 export interface BuildReportOptions {
   /** The PR number to name in the header; default the run's. */
@@ -29,6 +32,12 @@ function truncate(markdown: string): string {
   return markdown.slice(0, cut) + note;
 }
 
+/** In a workflow run, where the HTML report with the charts is: the run's artifacts (ephenv-report). */
+function chartsLink(env: NodeJS.ProcessEnv): string {
+  const run = workflowRunUrl(env);
+  return run ? `\n📈 Charts (latency over time, histogram, baseline): the \`${HTML_REPORT_ARTIFACT}\` artifact of [this run](${run}#artifacts).\n` : '';
+}
+
 /**
  * The PR comment from everything in dist/ephenv: read, judge each model, render, then remove any
  * preview token that found its way into the inputs (the producers never write one; this is the
@@ -50,7 +59,7 @@ export function buildReport(workspaceRoot: string, options: BuildReportOptions =
   const scrubbed = scrubSecrets(rendered, secrets);
   if (scrubbed.removed > 0 && warnings.length === 0) warnings.push(`removed ${scrubbed.removed} occurrence(s) of a preview token from the comment.`);
 
-  let markdown = scrubbed.text;
+  let markdown = scrubbed.text + chartsLink(options.env ?? process.env);
   if (markdown.length > MAX_COMMENT_LENGTH) {
     warnings.push(`the report has ${markdown.length} characters, more than a GitHub comment holds: it was cut to ${MAX_COMMENT_LENGTH}.`);
     markdown = truncate(markdown);

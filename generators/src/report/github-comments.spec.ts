@@ -1,13 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { GitHubError, githubTargetFromEnv, nextPageUrl, pickStickyComment, upsertStickyComment, type GitHubTarget } from './github-comments';
+import { GitHubError, githubTargetFromEnv, pickStickyComment, upsertStickyComment, type GitHubTarget, type UpsertOptions } from './github-comments';
 import { COMMENT_MARKER } from './render-report';
 import { startFakeGitHub, type FakeGitHub } from './testing/fake-github';
 
 let github: FakeGitHub;
+/** Seconds GitHub asked to wait before a retry; the waits themselves are shrunk to milliseconds. */
 const waits: number[] = [];
-const sleep = async (ms: number) => {
-  waits.push(ms);
-};
+const fast: UpsertOptions = { msPerSecondOfWait: 1, writeSpacingMs: 0, onRateLimitWait: (seconds) => waits.push(seconds) };
 
 const body = (text: string) => `${COMMENT_MARKER}\n## ${text}\n`;
 const target = (overrides: Partial<GitHubTarget> = {}): GitHubTarget => ({ apiUrl: github.url, owner: github.owner, repo: github.repo, token: github.token, ...overrides });
@@ -26,19 +25,20 @@ beforeAll(async () => {
 });
 afterAll(() => github.close());
 afterEach(() => {
-  github.comments.clear();
-  github.requests.length = 0;
-  github.pageSize = 100;
+  // Every request ephenv sent, and every answer the fake gave, matched GitHub's API description.
+  const violations = [...github.violations];
+  github.reset();
+  expect(violations).toEqual([]);
   waits.length = 0;
 });
 
 describe('upsertStickyComment against a GitHub API on loopback', () => {
   it('creates the comment on the first run and updates that same comment on the next', async () => {
-    const first = await upsertStickyComment(target(), 7, body('first run'), { sleep });
+    const first = await upsertStickyComment(target(), 7, body('first run'), fast);
     expect(first.action).toBe('created');
     expect(github.requests).toEqual(['GET /repos/acme/models/issues/7/comments?per_page=100', 'POST /repos/acme/models/issues/7/comments']);
 
-    const second = await upsertStickyComment(target(), 7, body('second run'), { sleep });
+    const second = await upsertStickyComment(target(), 7, body('second run'), fast);
     expect(second).toMatchObject({ action: 'updated', id: first.id, url: first.url });
     expect(github.requests.at(-1)).toBe(`PATCH /repos/acme/models/issues/comments/${first.id}`);
     expect(github.comments.get(7)).toHaveLength(1);
@@ -51,7 +51,7 @@ describe('upsertStickyComment against a GitHub API on loopback', () => {
     const existing = github.seed(9, body('earlier run'));
     github.seed(9, 'a later remark', { login: 'bob', type: 'User' });
 
-    const result = await upsertStickyComment(target(), 9, body('this run'), { sleep });
+    const result = await upsertStickyComment(target(), 9, body('this run'), fast);
     expect(result).toMatchObject({ action: 'updated', id: existing.id });
     expect(github.requests.filter((r) => r.startsWith('GET'))).toEqual([
       'GET /repos/acme/models/issues/9/comments?per_page=100',
@@ -65,39 +65,46 @@ describe('upsertStickyComment against a GitHub API on loopback', () => {
     const older = github.seed(3, body('old run'));
     const newer = github.seed(3, body('newer run'));
     github.seed(3, `${COMMENT_MARKER}\nwhy does this say failed?`, { login: 'carol', type: 'User' });
-    const result = await upsertStickyComment(target(), 3, body('this run'), { sleep });
+    const result = await upsertStickyComment(target(), 3, body('this run'), fast);
     expect(result.id).toBe(newer.id);
     expect(github.comments.get(3)!.find((c) => c.id === older.id)!.body).toBe(body('old run'));
     expect(github.comments.get(3)!.at(-1)!.body).toContain('why does this say failed?');
   });
 
-  it('retries once after a 5xx, waiting a second', async () => {
+  it('retries once after a 5xx', async () => {
     github.failNext({ status: 502, body: { message: 'Server Error' } });
-    const result = await upsertStickyComment(target(), 4, body('run'), { sleep });
+    const result = await upsertStickyComment(target(), 4, body('run'), fast);
     expect(result.action).toBe('created');
-    expect(waits).toEqual([1000]);
     expect(github.requests.filter((r) => r.startsWith('GET'))).toHaveLength(2);
   });
 
   it('honours Retry-After on a secondary rate limit, then succeeds', async () => {
     github.failNext({ status: 403, body: { message: 'You have exceeded a secondary rate limit.' }, headers: { 'retry-after': '3' } });
-    await upsertStickyComment(target(), 4, body('run'), { sleep });
-    expect(waits).toEqual([3000]);
+    await upsertStickyComment(target(), 4, body('run'), fast);
+    expect(waits).toEqual([3]);
     expect(github.comments.get(4)).toHaveLength(1);
+  });
+
+  it('fails at once, saying when to try again, when GitHub asks for more than a minute', async () => {
+    github.failNext({ status: 403, body: { message: 'You have exceeded a secondary rate limit.' }, headers: { 'retry-after': '900' } });
+    const error = await failure(upsertStickyComment(target(), 4, body('run'), fast));
+    expect(error.message).toContain('GitHub asks to wait 900 s (rate limit)');
+    expect(github.requests).toHaveLength(1);
+    expect(waits).toEqual([]);
   });
 
   it('gives up after one retry when GitHub keeps failing', async () => {
     github.failNext({ status: 503 }, { status: 503, body: { message: 'Service Unavailable' } });
-    const error = await failure(upsertStickyComment(target(), 4, body('run'), { sleep }));
+    const error = await failure(upsertStickyComment(target(), 4, body('run'), fast));
     expect(error.status).toBe(503);
     expect(error.message).toContain('GitHub answered 503 ("Service Unavailable")');
-    expect(waits).toHaveLength(1);
+    expect(github.requests.filter((r) => r.startsWith('GET'))).toHaveLength(2);
     expect(github.comments.get(4)).toBeUndefined();
   });
 
   it('maps a wrong token to a 401 message that does not show the token', async () => {
     const wrong = 'ghp_wrongTokenThatMustNotBePrinted123';
-    const error = await failure(upsertStickyComment(target({ token: wrong }), 4, body('run'), { sleep }));
+    const error = await failure(upsertStickyComment(target({ token: wrong }), 4, body('run'), fast));
     expect(error.status).toBe(401);
     expect(error.message).toMatch(/rejected the token .*401 \("Bad credentials"\).*invalid or expired/);
     expect(error.message).toContain('secrets.GITHUB_TOKEN');
@@ -107,14 +114,14 @@ describe('upsertStickyComment against a GitHub API on loopback', () => {
 
   it('maps a 403 without rate limiting to the permissions the workflow needs', async () => {
     github.failNext({ status: 403, body: { message: 'Resource not accessible by integration' } });
-    const error = await failure(upsertStickyComment(target(), 4, body('run'), { sleep }));
+    const error = await failure(upsertStickyComment(target(), 4, body('run'), fast));
     expect(error.message).toContain('403 ("Resource not accessible by integration")');
     expect(error.message).toContain('permissions: pull-requests: write');
     expect(waits).toEqual([]);
   });
 
   it('maps a 404 to the repository and PR to check', async () => {
-    const error = await failure(upsertStickyComment(target({ repo: 'no-such-repo' }), 4, body('run'), { sleep }));
+    const error = await failure(upsertStickyComment(target({ repo: 'no-such-repo' }), 4, body('run'), fast));
     expect(error.status).toBe(404);
     expect(error.message).toContain('acme/no-such-repo#4');
     expect(error.message).toContain('check GITHUB_REPOSITORY (acme/no-such-repo) and --pr 4');
@@ -122,13 +129,13 @@ describe('upsertStickyComment against a GitHub API on loopback', () => {
 
   it('does not follow a Link header to another origin with the token', async () => {
     github.failNext({ status: 200, body: [], headers: { link: '<https://evil.example/steal?page=2>; rel="next"' } });
-    const error = await failure(upsertStickyComment(target(), 4, body('run'), { sleep }));
+    const error = await failure(upsertStickyComment(target(), 4, body('run'), fast));
     expect(error.message).toContain('outside GITHUB_API_URL');
     expect(github.requests).toHaveLength(1);
   });
 
   it('refuses a body without the marker, which later runs could not find', async () => {
-    const error = await failure(upsertStickyComment(target(), 4, '## no marker', { sleep }));
+    const error = await failure(upsertStickyComment(target(), 4, '## no marker', fast));
     expect(error.message).toContain(COMMENT_MARKER);
     expect(github.requests).toEqual([]);
   });
@@ -152,7 +159,7 @@ describe('githubTargetFromEnv', () => {
   });
 });
 
-describe('pickStickyComment and nextPageUrl', () => {
+describe('pickStickyComment', () => {
   it('picks the newest marked bot comment, else the newest marked one', () => {
     const c = (id: number, text: string, type: 'Bot' | 'User', at: string) => ({ id, body: text, user: { login: type === 'Bot' ? 'github-actions[bot]' : 'dave', type }, created_at: at });
     expect(pickStickyComment([c(1, body('a'), 'User', '2026-01-01T00:00:00Z'), c(2, body('b'), 'User', '2026-01-02T00:00:00Z')])?.id).toBe(2);
@@ -160,9 +167,4 @@ describe('pickStickyComment and nextPageUrl', () => {
     expect(pickStickyComment([c(1, `quote: ${COMMENT_MARKER}`, 'Bot', '2026-01-01T00:00:00Z')])).toBeUndefined();
   });
 
-  it('reads rel="next" from a Link header', () => {
-    expect(nextPageUrl('<https://api.github.com/x?page=2>; rel="next", <https://api.github.com/x?page=5>; rel="last"')).toBe('https://api.github.com/x?page=2');
-    expect(nextPageUrl('<https://api.github.com/x?page=1>; rel="prev", <https://api.github.com/x?page=1>; rel="first"')).toBeUndefined();
-    expect(nextPageUrl(undefined)).toBeUndefined();
-  });
 });

@@ -5,14 +5,5 @@ export { estimateCost, formatUsd, PRICES, type CostEstimate, type CostInput, typ
 export { renderReport, COMMENT_MARKER, type ReportView } from './render-report';
 export { cloudWatchLogGroupUrl } from './render-model';
 export { collectSecrets, findSecrets, scrubSecrets, REDACTED, type Secret } from './scrub-secrets';
-export {
-  githubTargetFromEnv,
-  upsertStickyComment,
-  pickStickyComment,
-  nextPageUrl,
-  GitHubError,
-  type GitHubTarget,
-  type IssueComment,
-  type UpsertOptions,
-  type UpsertResult,
-} from './github-comments';
+export { githubTargetFromEnv, createGitHubClient, GitHubError, type GitHubClient, type GitHubClientOptions, type GitHubTarget } from './github-client';
+export { upsertStickyComment, pickStickyComment, type IssueComment, type UpsertOptions, type UpsertResult } from './github-comments';

@@ -26,3 +26,5 @@ export type { EmbeddedRunOptions, EmbeddedRunResult } from './engine/run-embedde
 export { buildK6Invocation, findK6, readK6Summary, spawnK6, K6Error, K6_INSTALL_HINT } from './k6-runner';
 export type { K6Options, K6RunInput, K6Invocation } from './k6-runner';
 export { exitCodeFor } from './exit-code';
+export { TimelineRecorder, histogramQuantile, LATENCY_BOUNDS_MS, type Timeline } from './timeline';
+export { timelineFromK6Json } from './k6-timeline';

@@ -31,6 +31,8 @@ export interface K6RunInput {
   options: K6Options;
   exampleFiles: string[];
   summaryPath: string;
+  /** Where k6 streams every sample (`--out json=`), read into the per-second timeline. */
+  samplesPath?: string;
   cwd: string;
   /** The environment k6 inherits (PATH, HOME, K6_* settings); defaults to ours. */
   env?: NodeJS.ProcessEnv;
@@ -75,7 +77,7 @@ export function buildK6Invocation(input: K6RunInput): K6Invocation {
   if (withComma) throw new K6Error(`example file ${withComma}: a comma in its path cannot be passed to k6 in EXAMPLE_FILES; rename it`);
   return {
     command: input.k6,
-    args: ['run', '--no-usage-report', input.script],
+    args: ['run', '--no-usage-report', ...(input.samplesPath ? ['--out', `json=${input.samplesPath}`] : []), input.script],
     cwd: input.cwd,
     env: {
       ...(input.env ?? process.env),

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { compareWithBaseline, readBaseline, type BaselineComparison } from './baseline';
 import { runEmbedded } from './engine/run-embedded';
 import { buildK6Invocation, findK6, K6_INSTALL_HINT, K6Error, readK6Summary, spawnK6 } from './k6-runner';
+import { timelineFromK6Json } from './k6-timeline';
 import { EMBEDDED_METRICS, EMBEDDED_TAGS, K6_ONLY_METRICS } from './metrics';
 import { Progress } from './progress';
 import { renderMarkdown } from './render-markdown';
@@ -20,6 +21,7 @@ import {
   type EphenvRunInfo,
 } from './summary';
 import { evaluateThresholds, parseThresholds, type ThresholdCatalogue } from './thresholds/thresholds';
+import { TimelineRecorder, type Timeline } from './timeline';
 
 export type EngineChoice = 'auto' | 'embedded' | 'k6';
 
@@ -162,8 +164,10 @@ export async function runBenchmark(options: BenchmarkOptions, ctx: BenchmarkCont
   const startedAt = new Date();
   let data: Pick<BenchmarkSummary, 'root_group' | 'options' | 'state' | 'metrics'>;
   let aborted: string | undefined;
+  let timeline: Timeline | undefined;
 
   if (chosen.engine === 'embedded') {
+    const recorder = new TimelineRecorder();
     const progress = options.progress === false ? undefined : new Progress({ stream: stderr });
     const run = await runEmbedded({
       url: target.url,
@@ -173,7 +177,9 @@ export async function runBenchmark(options: BenchmarkOptions, ctx: BenchmarkCont
       thresholds,
       progress,
       signal: ctx.signal,
+      timeline: recorder,
     });
+    timeline = recorder.toJSON();
     evaluateThresholds(thresholds, (name) => run.registry.sink(name), run.testRunDurationMs, false);
     aborted = run.aborted;
     data = {
@@ -184,7 +190,9 @@ export async function runBenchmark(options: BenchmarkOptions, ctx: BenchmarkCont
     };
   } else {
     const summaryPath = join(outDir, 'k6-summary.json');
+    const samplesPath = join(outDir, 'k6-samples.json');
     rmSync(summaryPath, { force: true });
+    rmSync(samplesPath, { force: true });
     const invocation = buildK6Invocation({
       k6: chosen.k6,
       script,
@@ -193,6 +201,7 @@ export async function runBenchmark(options: BenchmarkOptions, ctx: BenchmarkCont
       options: { scenario: scenario.k6, thresholds: thresholdConfig, summaryTrendStats: trendStats },
       exampleFiles: examples.map((e) => e.file),
       summaryPath,
+      samplesPath,
       cwd: config.projectDir,
       env,
     });
@@ -201,6 +210,11 @@ export async function runBenchmark(options: BenchmarkOptions, ctx: BenchmarkCont
       throw new K6Error(`k6 exited with code ${code} for ${ctx.project} (104: invalid options, 107: script error; see its output above)`);
     }
     data = readK6Summary(summaryPath);
+    if (existsSync(samplesPath)) {
+      timeline = (await timelineFromK6Json(samplesPath)).toJSON();
+      // Every sample of the run: large, and summarized now.
+      rmSync(samplesPath, { force: true });
+    }
     if (ctx.signal?.aborted) aborted = 'the run was interrupted';
   }
 
@@ -216,6 +230,7 @@ export async function runBenchmark(options: BenchmarkOptions, ctx: BenchmarkCont
     testRunDurationMs: data.state.testRunDurationMs,
     thresholds: { ok: failed.length === 0, failed },
     ...(aborted ? { aborted } : {}),
+    ...(timeline ? { timeline } : {}),
   };
   const summary: BenchmarkSummary = { ...data, ephenv: info };
   let comparison: BaselineComparison | undefined;

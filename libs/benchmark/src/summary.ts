@@ -4,6 +4,7 @@ import type { BaselineComparison } from './baseline';
 import type { MetricRegistry } from './metrics';
 import type { MetricType, Sink, ValueContains } from './sinks';
 import type { MetricThresholds } from './thresholds/thresholds';
+import type { Timeline } from './timeline';
 
 /** Trend columns in every summary: k6's defaults plus p(99) (for the baseline) and count. */
 export const SUMMARY_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)', 'count'] as const;
@@ -66,6 +67,8 @@ export interface EphenvRunInfo {
   /** Set when the run stopped early: an abortOnFail threshold, or an interrupt. */
   aborted?: string;
   baseline?: BaselineComparison;
+  /** Per-second requests, errors and latency quantiles, and the latency histogram (the HTML report's charts). */
+  timeline?: Timeline;
 }
 
 /** `benchmark.json`: k6's handleSummary data, plus the `ephenv` block. */

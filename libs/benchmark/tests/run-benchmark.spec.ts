@@ -189,7 +189,10 @@ describe('runBenchmark with the k6 engine', () => {
     const result = await runBenchmark({ rate: 30, thresholds: { my_trend: ['p(99)<100'] } }, ctx(w, s, env));
 
     const seen = JSON.parse(readFileSync(record, 'utf8'));
-    expect(seen.argv).toEqual(['run', '--no-usage-report', join(w.root, w.projectRoot, 'load', 'k6.js')]);
+    // Every sample streamed to a file for the per-second timeline, read and removed after the run.
+    const samples = join(w.root, 'dist', 'ephenv', w.project, 'k6-samples.json');
+    expect(seen.argv).toEqual(['run', '--no-usage-report', '--out', `json=${samples}`, join(w.root, w.projectRoot, 'load', 'k6.js')]);
+    expect(existsSync(samples)).toBe(false);
     expect(seen.argv.join(' ')).not.toContain(TOKEN);
     expect(seen).toMatchObject({ BASE_URL: server.url, TOKEN, cwd: join(w.root, w.projectRoot) });
     expect(seen.EPHENV_OPTIONS).toEqual({

@@ -9,15 +9,16 @@ import { reportCommand, type CommandIo } from './report';
 
 let github: FakeGitHub;
 const workspaces: ReportWorkspace[] = [];
-const noWait = { sleep: async () => undefined };
+const noWait = { msPerSecondOfWait: 1, writeSpacingMs: 0 };
 
 beforeAll(async () => {
   github = await startFakeGitHub();
 });
 afterAll(() => github.close());
 afterEach(() => {
-  github.comments.clear();
-  github.requests.length = 0;
+  const violations = [...github.violations];
+  github.reset();
+  expect(violations).toEqual([]);
   for (const w of workspaces.splice(0)) w.remove();
 });
 

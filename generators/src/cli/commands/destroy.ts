@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import { listRecords, normalizePr } from '@ephenv/core';
 import { destroyPr, destroyPreview, providerName } from '@ephenv/deploy';
+import { retirePreviewDeployments } from '../../pr/retire-deployments';
+import { githubContextFromEnv } from '../../report/github-context';
 import { DESTROY_USAGE } from '../usage';
 
 /**
@@ -8,7 +10,7 @@ import { DESTROY_USAGE } from '../usage';
  * found from the state keys of that PR in the state bucket, not from what the PR changes now.
  * local: the recorded previews of that PR. 0 when all are gone (or there were none), 1 otherwise.
  */
-export async function destroyCommand(workspaceRoot: string, args: string[]): Promise<number> {
+export async function destroyCommand(workspaceRoot: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const { values } = parseArgs({
     args,
     options: { pr: { type: 'string' }, provider: { type: 'string' }, 'lock-timeout': { type: 'string' } },
@@ -19,6 +21,12 @@ export async function destroyCommand(workspaceRoot: string, args: string[]): Pro
   }
   const pr = normalizePr(values.pr);
   const provider = providerName(values.provider);
+  const retire = (projects: string[]) =>
+    retirePreviewDeployments(
+      githubContextFromEnv(env),
+      projects.map((project) => ({ project, pr })),
+      (line) => console.log(`ephenv destroy: ${line}`),
+    );
 
   if (provider === 'aws') {
     const outcomes = await destroyPr(workspaceRoot, pr, { lockTimeout: values['lock-timeout'] });
@@ -28,6 +36,7 @@ export async function destroyCommand(workspaceRoot: string, args: string[]): Pro
       `ephenv destroy: PR ${pr}: ${destroyed.length} preview(s) destroyed, ${outcomes.length - destroyed.length - failed.length} with nothing to destroy` +
         (failed.length > 0 ? `, ${failed.length} failed (${failed.map((o) => o.project).join(', ')}): run it again; the reaper removes what is left after expiry` : ''),
     );
+    await retire(outcomes.filter((o) => o.error === undefined).map((o) => o.project));
     return failed.length === 0 ? 0 : 1;
   }
 
@@ -37,5 +46,6 @@ export async function destroyCommand(workspaceRoot: string, args: string[]): Pro
     // The record has no project root; destroying a local preview only needs the record.
     await destroyPreview({ workspaceRoot, project: record.project, projectRoot: '' }, { provider: 'local', pr });
   }
+  await retire(records.map((r) => r.project));
   return 0;
 }

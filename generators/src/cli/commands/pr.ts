@@ -1,9 +1,14 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { resolvePr } from '@ephenv/deploy';
+import { previewDeployments } from '../../pr/preview-deployments';
 import { runPr } from '../../pr/run-pr';
-import { reportCommand } from './report';
+import { appendJobSummary } from '../../report/job-summary';
+import { githubContextFromEnv } from '../../report/github-context';
+import { defaultCommentFile, htmlReportFile, reportCommand } from './report';
 
 /** deploy-preview, validate and benchmark for the affected models, then the PR comment's markdown. */
-export async function prCommand(workspaceRoot: string, args: string[]): Promise<number> {
+export async function prCommand(workspaceRoot: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
@@ -32,9 +37,17 @@ export async function prCommand(workspaceRoot: string, args: string[]): Promise<
     destroy: values.destroy,
     baselineDir: values['baseline-dir'],
     checks: checks as ('validate' | 'benchmark')[] | undefined,
+    deployments: previewDeployments(workspaceRoot, githubContextFromEnv(env), resolvePr(values.pr, env), (line) => console.log(line)),
   });
-  await reportCommand(workspaceRoot, values.pr ? ['--pr', values.pr] : []);
+  await reportCommand(workspaceRoot, [...(values.pr ? ['--pr', values.pr] : []), '--html', htmlReportFile(workspaceRoot)], undefined, env);
+  publishJobSummary(workspaceRoot, env);
   const failed = run.models.filter((m) => Object.values(run.steps[m]).includes('failed'));
   console.log(ok ? `\nephenv pr: all ${run.models.length} model(s) passed` : `\nephenv pr: failed for ${failed.join(', ')} (see the report above)`);
   return ok ? 0 : 1;
+}
+
+/** The report just written, also on the run's page when GitHub Actions gives a job summary. */
+export function publishJobSummary(workspaceRoot: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  const file = defaultCommentFile(workspaceRoot);
+  return existsSync(file) && appendJobSummary(readFileSync(file, 'utf8'), env);
 }

@@ -9,6 +9,8 @@ import {
   reapTableRows,
 } from '@ephenv/deploy';
 import { normalizePr } from '@ephenv/core';
+import { retirePreviewDeployments } from '../../pr/retire-deployments';
+import { githubContextFromEnv } from '../../report/github-context';
 import { table } from '../table';
 import { processIo, type CommandIo } from './report';
 import { REAP_USAGE } from '../usage';
@@ -67,5 +69,9 @@ export async function reapCommand(
   if (report.previews.length > 0) lines.push(table(REAP_TABLE_HEADER, reapTableRows(report)));
   lines.push(...reapDetails(report, settings.region), '', reapSummary(report));
   io.out(`${lines.join('\n').replace(/^\n/, '')}\n`);
+  if (!dryRun) {
+    const reaped = report.previews.filter((p) => p.result === 'deleted');
+    if (reaped.length > 0) await retirePreviewDeployments(githubContextFromEnv(env), reaped, (line) => io.err(`ephenv reap: ${line}\n`));
+  }
   return reapFailed(report) ? 1 : 0;
 }

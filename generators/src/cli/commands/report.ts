@@ -3,6 +3,7 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { normalizePr } from '@ephenv/core';
 import { buildReport, ReportInputError, resultsRoot } from '../../report';
+import { buildHtmlReport } from '../../report/html/build-html-report';
 import { REPORT_USAGE } from '../usage';
 
 export interface CommandIo {
@@ -18,6 +19,9 @@ export const processIo: CommandIo = {
 /** dist/ephenv/comment.md: where `report` writes the comment and `comment` reads it. */
 export const defaultCommentFile = (workspaceRoot: string) => join(resultsRoot(workspaceRoot), 'comment.md');
 
+/** dist/ephenv/report.html: where `ephenv pr` writes the HTML report and the workflow uploads it from. */
+export const htmlReportFile = (workspaceRoot: string) => join(resultsRoot(workspaceRoot), 'report.html');
+
 /** A path as the user would type it from here: relative below the current folder, else absolute. */
 export function displayPath(file: string): string {
   const rel = relative(process.cwd(), file);
@@ -31,9 +35,12 @@ export function displayPath(file: string): string {
 export async function reportCommand(workspaceRoot: string, args: string[], io: CommandIo = processIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let out: string;
   let pr: string | undefined;
+  let html: string | undefined;
   try {
-    const { values } = parseArgs({ args, options: { out: { type: 'string' }, pr: { type: 'string' } }, allowPositionals: false });
+    const { values } = parseArgs({ args, options: { out: { type: 'string' }, pr: { type: 'string' }, html: { type: 'string' } }, allowPositionals: false });
     out = values.out ? resolve(values.out) : defaultCommentFile(workspaceRoot);
+    html = values.html === undefined ? undefined : resolve(values.html);
+    if (html !== undefined && !/\.html?$/i.test(html)) throw new Error(`--html takes the page to write, ending in .html; got "${values.html}"`);
     pr = values.pr !== undefined ? normalizePr(values.pr) : undefined;
   } catch (e) {
     io.err(`ephenv report: ${(e as Error).message}\nusage: ${REPORT_USAGE}\n`);
@@ -46,6 +53,12 @@ export async function reportCommand(workspaceRoot: string, args: string[], io: C
     writeFileSync(out, report.markdown);
     io.out(report.markdown);
     io.err(`ephenv report: written to ${displayPath(out)}\n`);
+    if (html) {
+      const page = buildHtmlReport(workspaceRoot, { pr, env });
+      mkdirSync(dirname(html), { recursive: true });
+      writeFileSync(html, page.html);
+      io.err(`ephenv report: HTML report of ${page.models} model(s) written to ${displayPath(html)} (${Math.round(page.html.length / 1024)} KB)\n`);
+    }
     return 0;
   } catch (e) {
     if (!(e instanceof ReportInputError)) throw e;

@@ -7,6 +7,7 @@ import type { Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { HTML_REPORT_ARTIFACT } from '../../report/build-report';
 import { addWorkflows, WORKFLOW_VERSIONS } from './lib/add-workflows';
 
 interface Step {
@@ -267,6 +268,29 @@ describe('the generated workflows', () => {
     }
   });
 
+  // The ephenv commands that create or retire GitHub Deployments: `pr` (in progress -> success or
+  // failure), `destroy` and `reap` (inactive). Only their jobs may write deployments, and their step
+  // must hand them the token; every other job is denied deployments by the empty top level.
+  it('grant deployments: write exactly in the jobs whose ephenv step records GitHub Deployments', () => {
+    const DEPLOYMENT_COMMANDS = /^npx ephenv (pr|destroy|reap)\b/;
+    const granted: string[] = [];
+    for (const file of FILES) {
+      for (const [name, job] of jobsOf(file)) {
+        const recording = job.steps.filter((s) => DEPLOYMENT_COMMANDS.test(s.run?.trim() ?? ''));
+        expect(job.permissions?.deployments === 'write', `${file} ${name}`).toBe(recording.length > 0);
+        expect(job.permissions?.deployments ?? 'none', `${file} ${name}`).toMatch(/^(write|none)$/);
+        for (const step of recording) expect(step.env?.GITHUB_TOKEN, `${file} ${name}: ${step.run}`).toBe('${{ github.token }}');
+        if (recording.length > 0) granted.push(`${file}:${name}`);
+      }
+    }
+    expect(granted.sort()).toEqual(['ephemeral-env.yml:destroy', 'ephemeral-env.yml:preview', 'reaper.yml:reap']);
+    // Fork pull requests never reach a job that may write deployments.
+    for (const action of PR_ACTIONS) {
+      const ran = jobsThatRun(workflows['ephemeral-env.yml'], pullRequestContext(action, true));
+      expect(ran.filter((name) => workflows['ephemeral-env.yml'].jobs[name].permissions?.deployments), action).toEqual([]);
+    }
+  });
+
   it('pin every action to a full commit SHA with its version alongside, the same everywhere', () => {
     const pins = new Map<string, string>();
     for (const file of FILES) {
@@ -394,6 +418,11 @@ describe('ephemeral-env.yml', () => {
     );
     expect(steps[comment].env?.GITHUB_TOKEN).toBe('${{ github.token }}');
     expect(steps[upload].with?.path).toBe('dist/ephenv');
+    // The HTML report `ephenv pr` writes, as the artifact the comment links (HTML_REPORT_ARTIFACT).
+    const page = at((s) => s.uses?.startsWith('actions/upload-artifact@') === true && s.with?.name === HTML_REPORT_ARTIFACT);
+    expect(page).toBeGreaterThan(deploy);
+    expect(steps[page].with?.path).toBe('dist/ephenv/report.html');
+    expect(steps[page].if).toMatch(/^\$\{\{ !cancelled\(\) && /);
     for (const index of [comment, upload]) expect(steps[index].if).toMatch(/^\$\{\{ (!cancelled\(\)|always\(\)) && /);
     for (const step of steps.slice(open + 1)) expect(step.if ?? '', step.name).toContain("steps.pr-state.outputs.open == 'true'");
   });
@@ -451,7 +480,7 @@ describe('reaper.yml', () => {
     const reapStep = stepRunning(job, 'npx ephenv reap')!;
     expect(job.steps.indexOf(list)).toBeLessThan(job.steps.indexOf(reapStep));
     expect(list.env).toEqual({ GH_TOKEN: '${{ github.token }}' });
-    expect(reapStep.env).toEqual({ CLOSED_PRS: '${{ steps.closed.outputs.prs }}' });
+    expect(reapStep.env).toEqual({ CLOSED_PRS: '${{ steps.closed.outputs.prs }}', GITHUB_TOKEN: '${{ github.token }}' });
 
     // The step's script, run by bash as Actions runs it; a `gh` stands in for GitHub's CLI (no GitHub here).
     const dir = mkdtempSync(join(tmpdir(), 'ephenv-reaper-yml-'));

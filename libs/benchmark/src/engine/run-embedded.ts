@@ -4,6 +4,7 @@ import type { Progress, ProgressState } from '../progress';
 import type { ScenarioPlan } from '../scenario';
 import { arrivalSchedule } from '../schedule';
 import { evaluateThresholds, type MetricThresholds } from '../thresholds/thresholds';
+import type { TimelineRecorder } from '../timeline';
 import { HttpTarget, type ConnectionTiming } from './http-target';
 
 export interface EmbeddedRunOptions {
@@ -17,6 +18,8 @@ export interface EmbeddedRunOptions {
   progress?: Progress;
   /** Aborting stops the run at once, like Ctrl-C in k6; the summary still comes out. */
   signal?: AbortSignal;
+  /** Per-second buckets of the completed requests, for the HTML report. */
+  timeline?: TimelineRecorder;
 }
 
 export interface CheckResult {
@@ -322,6 +325,7 @@ class EmbeddedRun {
     m.iterationDuration.add(end - ex.dispatchedAt, scenarioTags);
     m.fromSchedule.add(end - ex.scheduledAt, scenarioTags);
     this.options.progress?.record(end - ex.scheduledAt);
+    this.options.timeline?.record(end - this.t0, end - sendingAt, failed);
     this.release();
   }
 
