@@ -5,14 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '@ephenv/core';
-import { emulatorClientConfig, startMoto, type MotoServer } from '../../../tools/aws-emulator';
+import { emulatorClientConfig, startMoto, type MotoServer, injectOrphan, type InjectedOrphan } from '@ephenv/testing';
 import type { AwsSettings } from '../src/aws/settings';
 import { StateLockedError } from '../src/aws/terraform-stack';
 import { reaperClients, type ReaperClients } from '../src/reaper/aws-clients';
 import type { PreviewId } from '../src/reaper/preview-tags';
 import { reap, type PreviewOutcome, type ReapReport } from '../src/reaper/reap';
 import { reapDetails, reapFailed, reapSummary, reapTableRows } from '../src/reaper/report';
-import { injectOrphan, type InjectedOrphan } from './support/inject-orphan';
 
 const NOW = new Date('2031-03-10T12:00:00.000Z');
 const hours = (n: number) => new Date(NOW.getTime() + n * 3600_000);
