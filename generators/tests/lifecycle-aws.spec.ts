@@ -2,9 +2,8 @@ import { ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emulatorClientConfig, startMoto, type MotoServer } from '../../tools/aws-emulator';
-import { awsTestEnv, bootstrapEmulator, findPreviewResources } from '../../libs/deploy/tests/aws-support';
-import { injectOrphan } from '../../libs/deploy/tests/support/inject-orphan';
+import { emulatorClientConfig, startMoto, type MotoServer, injectOrphan } from '@ephenv/testing';
+import { awsTestEnv, bootstrapEmulator, findPreviewResources } from '@ephenv/deploy/testing';
 import { startFakeGitHub, type FakeGitHub } from '../src/report/testing/fake-github';
 import { cleanCheckout, ephenvAsync, git, nx } from './support/checkout';
 

@@ -13,9 +13,8 @@ import { promisify } from 'node:util';
 import { loadModelConfig } from '@ephenv/core';
 import { awsSettings, deployPreview, gatewayZipPath, s3BackendArgs, stateKey, terraformEnv } from '@ephenv/deploy';
 import { stackVariables } from '../../libs/deploy/src/aws/stack-variables';
-import { awsTestEnv, bootstrapEmulator, commit, imageUri, prepareAwsWorkspace, setEnv } from '../../libs/deploy/tests/aws-support';
-import { makeWorkspace } from '../../libs/deploy/tests/workspace';
-import { startMoto } from '../aws-emulator';
+import { awsTestEnv, bootstrapEmulator, commit, imageUri, prepareAwsWorkspace, setEnv, makeWorkspace } from '@ephenv/deploy/testing';
+import { startMoto } from '@ephenv/testing';
 
 const run = promisify(execFile);
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' } } });

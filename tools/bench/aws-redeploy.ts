@@ -16,9 +16,8 @@ import { loadModelConfig, modelArtifactDir, readRecord, type DeploymentSummary }
 import { deployPreview, gatewayZipPath, stackDataDir, terraformEnv } from '@ephenv/deploy';
 import { stackVariables } from '../../libs/deploy/src/aws/stack-variables';
 import { modelContent } from '../../libs/deploy/src/model-content';
-import { awsTestEnv, bootstrapEmulator, commit, imageUri, prepareAwsWorkspace, REGION, setEnv } from '../../libs/deploy/tests/aws-support';
-import { makeWorkspace } from '../../libs/deploy/tests/workspace';
-import { emulatorClientConfig, startMoto } from '../aws-emulator';
+import { awsTestEnv, bootstrapEmulator, commit, imageUri, prepareAwsWorkspace, REGION, setEnv, makeWorkspace } from '@ephenv/deploy/testing';
+import { emulatorClientConfig, startMoto } from '@ephenv/testing';
 
 const run = promisify(execFile);
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' } } });

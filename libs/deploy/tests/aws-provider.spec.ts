@@ -8,7 +8,7 @@ import { DeleteItemCommand, DynamoDBClient, PutItemCommand, ScanCommand } from '
 import { ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readRecord, recordPath, resultsDir, type PreviewRecord } from '@ephenv/core';
-import { emulatorClientConfig, startMoto, type MotoServer } from '../../../tools/aws-emulator';
+import { emulatorClientConfig, startMoto, type MotoServer } from '@ephenv/testing';
 import {
   awsSettings,
   deployPreview,

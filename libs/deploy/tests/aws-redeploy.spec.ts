@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { DescribeImagesCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultPolicy, ensureVenv, gitSha, loadModelConfig, modelArtifactDir, resultsDir, type PreviewRecord } from '@ephenv/core';
-import { emulatorClientConfig, startMoto, type MotoServer } from '../../../tools/aws-emulator';
+import { emulatorClientConfig, startMoto, type MotoServer } from '@ephenv/testing';
 import { AwsProvider, awsSettings, gatewayZipPath, resolveModelImage, stackDataDir, terraformEnv, type Docker } from '../src';
 import { stackVariables } from '../src/aws/stack-variables';
 import { modelContent } from '../src/model-content';

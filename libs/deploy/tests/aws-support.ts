@@ -19,7 +19,7 @@ import {
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import { DescribeParametersCommand, GetParameterCommand, ListTagsForResourceCommand as ListParameterTagsCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { emulatorClientConfig } from '../../../tools/aws-emulator';
+import { emulatorClientConfig } from '@ephenv/testing';
 import { findProviderMirror } from '../src/terraform/cli-config';
 import { REPO } from './workspace';
 

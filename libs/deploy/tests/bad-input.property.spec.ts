@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { isAlive, isOurProcess, loadExamples, loadModelConfig, readRecord, type ModelConfig, type PreviewRecord } from '@ephenv/core';
-import { expectDocumentedAnswer, hostileRequests, requestOracle, sendRequest, type Json } from '../../gateway/src/testing/hostile-requests';
-import { validIrisRequest } from '../../gateway/src/testing/iris-requests';
+import { expectDocumentedAnswer, hostileRequests, requestOracle, sendRequest, type Json, validIrisRequest } from '@ephenv/gateway/testing';
 import { deployPreview, destroyPreview } from '../src';
 import { listeningPorts, makeWorkspace, REPO, type TestWorkspace } from './workspace';
 

@@ -1,11 +1,10 @@
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emulatorClientConfig, startMoto, type MotoServer } from '../../../tools/aws-emulator';
+import { emulatorClientConfig, startMoto, type MotoServer, injectOrphan } from '@ephenv/testing';
 import { awsSettings, deployPreview, stateKey } from '../src';
 import { reap } from '../src/reaper/reap';
 import { reapSummary } from '../src/reaper/report';
 import { awsTestEnv, bootstrapEmulator, commit, findPreviewResources, imageUri, prepareAwsWorkspace, setEnv, STATE_BUCKET } from './aws-support';
-import { injectOrphan } from './support/inject-orphan';
 import { makeWorkspace, type TestWorkspace } from './workspace';
 
 const MODEL = 'iris-reap';

@@ -5,14 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '@ephenv/core';
-import { emulatorClientConfig, startMoto, type MotoServer } from '../../../tools/aws-emulator';
+import { emulatorClientConfig, startMoto, type MotoServer, injectOrphan, type InjectedOrphan } from '@ephenv/testing';
 import type { AwsSettings } from '../src/aws/settings';
 import { StateLockedError } from '../src/aws/terraform-stack';
 import { reaperClients, type ReaperClients } from '../src/reaper/aws-clients';
 import type { PreviewId } from '../src/reaper/preview-tags';
 import { reap, type PreviewOutcome, type ReapReport } from '../src/reaper/reap';
 import { reapDetails, reapFailed, reapSummary, reapTableRows } from '../src/reaper/report';
-import { injectOrphan, type InjectedOrphan } from './support/inject-orphan';
 
 // The real clock: moto stamps each endpoint's CreationTime with it, and the reaper ages previews by that.
 const NOW = new Date();

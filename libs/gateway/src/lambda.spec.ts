@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleGateway } from './bundle';
 import type { HttpApiEvent } from './http-event';
 import { createLambdaGateway, handler } from './lambda';
-import { startMoto, type Moto } from './testing/moto';
+import { startMoto, type MotoServer } from '@ephenv/testing';
 import { inputSchema, irisRequest, outputSchema } from './testing/model-server';
 
 // The Lambda's real AWS calls (SSM GetParameter, SageMaker Runtime InvokeEndpoint, SageMaker
@@ -20,7 +20,7 @@ const PARAMETER = '/ephenv/iris-classifier/pr-7/token';
 const TOKEN = 'lambda-token-9d8c7b6a5f4e';
 const ENV_KEYS = ['AWS_ENDPOINT_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION'] as const;
 
-let moto: Moto;
+let moto: MotoServer;
 let dir: string;
 let configFile: string;
 const savedEnv: Record<string, string | undefined> = {};
@@ -29,7 +29,7 @@ const prediction = { label: 'setosa', class_id: 0, probabilities: { setosa: 0.9,
 
 /** Queues the answer moto's InvokeEndpoint gives the next request body it has not seen (it replays seen ones). */
 async function nextAnswer(body: unknown) {
-  const res = await fetch(`${moto.url}/moto-api/static/sagemaker/endpoint-results`, {
+  const res = await fetch(`${moto.endpoint}/moto-api/static/sagemaker/endpoint-results`, {
     method: 'POST',
     body: JSON.stringify({ account_id: '123456789012', region: REGION, results: [{ Body: JSON.stringify(body), ContentType: 'application/json', InvokedProductionVariant: 'AllTraffic', CustomAttributes: '' }] }),
   });
@@ -51,7 +51,7 @@ function event(method: string, rawPath: string, body?: unknown, token = TOKEN): 
 beforeAll(async () => {
   moto = await startMoto();
   for (const key of ENV_KEYS) savedEnv[key] = process.env[key];
-  Object.assign(process.env, { AWS_ENDPOINT_URL: moto.url, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: REGION });
+  Object.assign(process.env, { AWS_ENDPOINT_URL: moto.endpoint, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: REGION });
 
   await new SSMClient({ region: REGION }).send(new PutParameterCommand({ Name: PARAMETER, Type: 'SecureString', Value: TOKEN }));
   const sagemaker = new SageMakerClient({ region: REGION });
@@ -139,7 +139,7 @@ describe('the Lambda gateway against the AWS emulator', () => {
     const parameter = '/ephenv/secret-layout/pr-9/token';
     const { stdout, stderr } = await promisify(execFile)(process.execPath, ['-e', script, JSON.stringify(event('POST', '/invocations', irisRequest(1), 'guess'))], {
       cwd: join(dir, 'no-token'),
-      env: { PATH: process.env.PATH, AWS_ENDPOINT_URL: moto.url, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', ...env(), TOKEN_PARAMETER: parameter },
+      env: { PATH: process.env.PATH, AWS_ENDPOINT_URL: moto.endpoint, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', ...env(), TOKEN_PARAMETER: parameter },
     });
     const result = JSON.parse(stderr.slice(stderr.indexOf('{"statusCode"'))) as { statusCode: number; headers: Record<string, string>; body: string };
     expect(result.statusCode).toBe(500);
@@ -167,7 +167,7 @@ describe('the Lambda gateway against the AWS emulator', () => {
     const events = [event('GET', '/ping'), event('POST', '/invocations', irisRequest(4))];
     const { stdout, stderr } = await promisify(execFile)(process.execPath, ['-e', script, JSON.stringify(events)], {
       cwd: join(dir, 'zip'),
-      env: { PATH: process.env.PATH, AWS_ENDPOINT_URL: moto.url, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', ...env() },
+      env: { PATH: process.env.PATH, AWS_ENDPOINT_URL: moto.endpoint, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', ...env() },
     });
     const results = JSON.parse(stderr.slice(stderr.indexOf('[{'))) as { statusCode: number; body: string }[];
     expect(results.map((r) => r.statusCode)).toEqual([200, 200]);

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { SSMClient, PutParameterCommand, GetParameterCommand } from '@aws-sdk/client-ssm';
 import { isAlive } from '@ephenv/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emulatorClientConfig, emulatorEnv, emulatorProcessEnv, startMoto, type MotoServer } from '../../../tools/aws-emulator';
+import { emulatorClientConfig, emulatorEnv, emulatorProcessEnv, startMoto, type MotoServer } from '@ephenv/testing';
 import { boto3, ok } from './support/terraform';
 
 describe('moto launcher', () => {

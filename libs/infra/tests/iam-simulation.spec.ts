@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emulatorProcessEnv, startMoto, type MotoServer } from '../../../tools/aws-emulator';
+import { emulatorProcessEnv, startMoto, type MotoServer } from '@ephenv/testing';
 import { terraformEnv } from '@ephenv/deploy';
 import { testTimeout } from './support/budget';
 import { boto3, ok, stageModule, terraformInit, terraformOk, workspaceRoot } from './support/terraform';

@@ -15,7 +15,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emulatorClientConfig, emulatorProcessEnv, startMoto, type MotoServer } from '../../../tools/aws-emulator';
+import { emulatorClientConfig, emulatorProcessEnv, startMoto, type MotoServer } from '@ephenv/testing';
 import { s3BackendArgs, terraformEnv } from '@ephenv/deploy';
 import { boto3, ok, stageExampleRoot, terraform, terraformInit, terraformOk, workspaceRoot } from './support/terraform';
 import { LOCK_TIMEOUT, testTimeout } from './support/budget';

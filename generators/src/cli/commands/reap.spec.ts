@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '@ephenv/core';
-import { injectOrphan, type InjectedOrphan } from '../../../../libs/deploy/tests/support/inject-orphan';
-import { emulatorClientConfig, emulatorEnv, startMoto, type MotoServer } from '../../../../tools/aws-emulator';
+import { injectOrphan, type InjectedOrphan, emulatorClientConfig, emulatorEnv, startMoto, type MotoServer } from '@ephenv/testing';
 import { reapCommand } from './reap';
 import type { CommandIo } from './report';
 

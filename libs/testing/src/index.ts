@@ -1,2 +1,3 @@
 export * from './start-moto';
 export * from './emulator-env';
+export * from './inject-orphan';

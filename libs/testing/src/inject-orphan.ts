@@ -15,7 +15,7 @@ import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/cl
 import { strToU8, zipSync } from 'fflate';
 import { createHash, randomBytes } from 'node:crypto';
 import { EPHEMERAL_MARKERS, previewName } from '@ephenv/core';
-import { emulatorClientConfig, EMULATOR_REGION } from '../../../../tools/aws-emulator';
+import { emulatorClientConfig, EMULATOR_REGION } from './emulator-env';
 
 /** moto's account id. */
 const ACCOUNT = '123456789012';
