@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadExamples, loadModelConfig, type ScenarioConfig } from '@ephenv/core';
-import { buildK6Invocation, findK6, readK6Summary, resolveScenario, runEmbedded, type TrendSink } from '@ephenv/benchmark';
+import { buildK6Invocation, findK6, readK6Summary, resolveScenario, runEmbedded, type TrendSink } from '../src';
 
 const { values } = parseArgs({
   options: { runs: { type: 'string', default: '3' }, model: { type: 'string', default: 'apps/iris-classifier' }, 'fast-duration': { type: 'string', default: '10s' } },

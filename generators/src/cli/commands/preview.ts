@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Ajv from 'ajv';
 import { findModelProjectRoot } from '@ephenv/core';
-// The lifecycle module itself, not the library's index: that one also exports the aws provider
-// and the reaper, which load the AWS SDK; a local deploy needs neither.
-import { deployPreview, destroyPreview } from '../../../../libs/deploy/src/deploy';
+// The lifecycle entry point, not the library's index: that one also exports the aws provider and
+// the reaper, which load the AWS SDK; a local deploy needs neither.
+import { deployPreview, destroyPreview } from '@ephenv/deploy/lifecycle';
 import { DEPLOY_USAGE, DESTROY_MODEL_USAGE } from '../usage';
 
 const EXECUTORS = join(__dirname, '..', '..', '..', '..', 'libs', 'deploy', 'src', 'executors');
