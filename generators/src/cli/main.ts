@@ -3,7 +3,7 @@ import { readPreviewLogs } from '@ephenv/deploy';
 import { readRecord } from '@ephenv/core';
 import { commentCommand } from './commands/comment';
 import { destroyCommand } from './commands/destroy';
-import { BENCHMARK_USAGE, VALIDATE_USAGE, benchmarkCommand, validateCommand } from './commands/model-checks';
+import { BENCHMARK_USAGE, EVALUATE_USAGE, VALIDATE_USAGE, benchmarkCommand, evaluateCommand, validateCommand } from './commands/model-checks';
 import { PR_USAGE, prCommand } from './commands/pr';
 import { REAP_USAGE, reapCommand } from './commands/reap';
 import { reportCommand } from './commands/report';
@@ -14,10 +14,12 @@ const USAGE = `ephenv: preview environments per pull request for ML model servic
 
 usage: ephenv <command> [options]
 
-  pr [--all] [...]        the PR pipeline: deploy-preview, validate, benchmark, then the report
+  pr [--all] [...]        the PR pipeline: deploy-preview, validate, evaluate, benchmark, then the report
                           ${PR_USAGE}
   validate <model> [...]  contract, compatibility with the base branch, live checks
                           ${VALIDATE_USAGE}
+  evaluate <model> [...]  the preview's model against the base branch's: metrics, thresholds, changed predictions
+                          ${EVALUATE_USAGE}
   benchmark <model> [...] load test with ephenv.json's k6 scenario; exits 99 when a threshold fails, as k6
                           ${BENCHMARK_USAGE}
   report [--out <file>]   the PR comment (markdown) from dist/ephenv/*
@@ -29,7 +31,7 @@ usage: ephenv <command> [options]
   reap [...]              remove expired aws previews (only resources tagged Environment=Ephemeral and ManagedBy=ephenv)
                           ${REAP_USAGE}
 
-Per model (Nx targets): nx run <model>:deploy-preview | validate | benchmark | destroy-preview | logs
+Per model (Nx targets): nx run <model>:deploy-preview | validate | evaluate | benchmark | destroy-preview | logs
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -40,6 +42,8 @@ export async function main(argv: string[]): Promise<number> {
         return await prCommand(findWorkspaceRoot(), rest);
       case 'validate':
         return await validateCommand(findWorkspaceRoot(), rest);
+      case 'evaluate':
+        return await evaluateCommand(findWorkspaceRoot(), rest);
       case 'benchmark':
         return await benchmarkCommand(findWorkspaceRoot(), rest);
       case 'report':

@@ -65,7 +65,7 @@ function readPrediction(p: unknown, c: EvaluateConfig): Prediction {
  * answer, a non-200 status, an answer of the wrong shape) stops the run with an error naming the
  * model, the batch and the lines of the data file.
  */
-export async function predict(endpoint: Endpoint, rows: EvalRow[], config: EvaluateConfig, options: { timeoutMs?: number } = {}): Promise<{ predictions: Prediction[]; timing: Timing }> {
+export async function predict(endpoint: Endpoint, rows: EvalRow[], config: EvaluateConfig, options: { timeoutMs?: number; onBatch?: (done: number, total: number) => void } = {}): Promise<{ predictions: Prediction[]; timing: Timing }> {
   const timeoutMs = options.timeoutMs ?? 60_000;
   const url = `${endpoint.url.replace(/\/+$/, '')}/invocations`;
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
@@ -78,6 +78,7 @@ export async function predict(endpoint: Endpoint, rows: EvalRow[], config: Evalu
   const started = performance.now();
   let ephenvMs = 0;
   let next = 0;
+  let done = 0;
   let failed: Error | undefined;
 
   const sendBatch = async (b: number) => {
@@ -115,6 +116,7 @@ export async function predict(endpoint: Endpoint, rows: EvalRow[], config: Evalu
       const b = next++;
       try {
         await sendBatch(b);
+        options.onBatch?.(++done, batches.length);
       } catch (e) {
         failed ??= e as Error;
       }

@@ -29,6 +29,10 @@ export function formatTable(report: EvaluateReport): string {
     out.push(`✗ error: ${report.error}`);
     return out.join('\n');
   }
+  if (report.status === 'skipped') {
+    out.push(`- skipped: ${report.reason}`);
+    return out.join('\n');
+  }
   out.push(...columns([['', 'METRIC', 'BASE', 'PR', 'CHANGE', 'THRESHOLD'], ...report.metrics.map((m) => [MARK[m.status], m.metric, value(m.base), value(m.pr), change(m.change), thresholdText(m)])]));
   const d = report.diff;
   if (d) {
@@ -61,6 +65,9 @@ function xmlEscape(text: string): string {
 export function toJUnitXml(report: EvaluateReport): string {
   const time = (report.durationMs / 1000).toFixed(3);
   const cls = xmlEscape(`${report.project}.evaluate`);
+  if (report.status === 'skipped') {
+    return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${xmlEscape(`ephenv evaluate ${report.project}`)}" tests="1" failures="0" errors="0" skipped="1" time="0.000">\n  <testsuite name="evaluate" tests="1" failures="0" errors="0" skipped="1" time="0.000" timestamp="${xmlEscape(report.startedAt)}">\n    <testcase classname="${xmlEscape(`${report.project}.evaluate`)}" name="evaluation" time="0.000">\n      <skipped message="${xmlEscape(report.reason ?? '')}"/>\n    </testcase>\n  </testsuite>\n</testsuites>\n`;
+  }
   const cases = report.error
     ? [`    <testcase classname="${cls}" name="evaluation" time="${time}">\n      <error message="${xmlEscape(report.error)}" type="evaluate">${xmlEscape(report.error)}</error>\n    </testcase>`]
     : report.metrics.map((m) => {

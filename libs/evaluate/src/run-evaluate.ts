@@ -30,6 +30,8 @@ export interface EvaluateContext {
   env?: NodeJS.ProcessEnv;
   /** Called once the baseline's local server is up (tests check it is stopped in every case). */
   onBaseline?: (baseline: LocalBaseline) => void;
+  /** Called after each batch the PR's preview answered (tests stop the preview part-way). */
+  onPrBatch?: (done: number, total: number) => void;
 }
 
 export interface EvaluateOutcome {
@@ -76,10 +78,21 @@ export async function runEvaluate(options: EvaluateOptions, context: EvaluateCon
   const base = options.base || defaultBase(workspaceRoot, env);
   const report: EvaluateReport = { project, status: 'error', startedAt, durationMs: 0, baseline: { kind: options.baselineUrl ? 'url' : 'local', ref: base }, metrics: [] };
   let local: LocalBaseline | undefined;
+  const finish = (): EvaluateOutcome => {
+    report.durationMs = Math.round(performance.now() - started);
+    const files = writeResults(workspaceRoot, report);
+    log(formatTable(report));
+    log(`  results: ${relative(workspaceRoot, files.json)}, ${relative(workspaceRoot, files.junit)}`);
+    return { success: report.status === 'pass' || report.status === 'skipped', report, files };
+  };
   try {
     const config = loadModelConfig(workspaceRoot, projectRoot);
     const e = config.evaluate;
-    if (!e) throw new Error(`${projectRoot}/ephenv.json has no "evaluate" section: add one with the evaluation data, the task and the thresholds (see libs/evaluate/README.md)`);
+    if (!e) {
+      report.status = 'skipped';
+      report.reason = `${projectRoot}/ephenv.json has no "evaluate" section: add one with the evaluation data, the task and the thresholds (see libs/evaluate/README.md)`;
+      return finish();
+    }
     report.task = e.task;
     const rows = readDataset(e.data, `it is ephenv.json's evaluate.data.file${e.data.file.includes(`${join('dist', projectRoot, 'model')}`) ? `, written by train.py: run npx nx run ${project}:train` : ''}`);
     report.data = { file: relative(workspaceRoot, e.data.file), rows: rows.length, batchSize: e.batchSize, concurrency: e.concurrency };
@@ -100,7 +113,7 @@ export async function runEvaluate(options: EvaluateOptions, context: EvaluateCon
       report.baseline.kind = 'absent';
     }
 
-    const [prRun, baseRun] = await Promise.all([predict(pr, rows, e), baseline ? predict(baseline, rows, e) : Promise.resolve(undefined)]);
+    const [prRun, baseRun] = await Promise.all([predict(pr, rows, e, { onBatch: context.onPrBatch }), baseline ? predict(baseline, rows, e) : Promise.resolve(undefined)]);
     const t = performance.now();
     const prScores = score(e, rows, prRun.predictions);
     const baseScores = baseRun ? score(e, rows, baseRun.predictions) : undefined;
@@ -115,11 +128,7 @@ export async function runEvaluate(options: EvaluateOptions, context: EvaluateCon
   } finally {
     if (local) await local.stop();
   }
-  report.durationMs = Math.round(performance.now() - started);
-  const files = writeResults(workspaceRoot, report);
-  log(formatTable(report));
-  log(`  results: ${relative(workspaceRoot, files.json)}, ${relative(workspaceRoot, files.junit)}`);
-  return { success: report.status === 'pass', report, files };
+  return finish();
 }
 
 const round = (ms: number) => Math.round(ms * 100) / 100;

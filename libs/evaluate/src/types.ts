@@ -19,8 +19,10 @@ export interface MetricRow {
 /** `dist/ephenv/<project>/evaluate.json`. */
 export interface EvaluateReport {
   project: string;
-  /** error: the evaluation could not run (no preview, a model stopped answering, bad data). */
-  status: 'pass' | 'fail' | 'error';
+  /** error: the evaluation could not run (no preview, a model stopped answering, bad data); skipped: no `evaluate` section. */
+  status: 'pass' | 'fail' | 'error' | 'skipped';
+  /** Why it was skipped. */
+  reason?: string;
   startedAt: string;
   durationMs: number;
   task?: EvaluateTask;

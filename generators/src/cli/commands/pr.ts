@@ -2,9 +2,9 @@ import { parseArgs } from 'node:util';
 import { runPr } from '../../pr/run-pr';
 import { reportCommand } from './report';
 
-export const PR_USAGE = `ephenv pr [--all] [--base <ref>] [--head <ref>] [--provider local|aws] [--pr <n>] [--destroy] [--baseline-dir <dir>] [--checks validate,benchmark]`;
+export const PR_USAGE = `ephenv pr [--all] [--base <ref>] [--head <ref>] [--provider local|aws] [--pr <n>] [--destroy] [--baseline-dir <dir>] [--checks validate,evaluate,benchmark]`;
 
-/** deploy-preview, validate and benchmark for the affected models, then the PR comment's markdown. */
+/** deploy-preview, validate, evaluate and benchmark for the affected models, then the PR comment's markdown. */
 export async function prCommand(workspaceRoot: string, args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
@@ -23,8 +23,8 @@ export async function prCommand(workspaceRoot: string, args: string[]): Promise<
     throw new Error(`--provider must be local or aws; got "${values.provider}"`);
   }
   const checks = values.checks === undefined ? undefined : values.checks.split(',').filter(Boolean);
-  const unknown = (checks ?? []).filter((c) => c !== 'validate' && c !== 'benchmark');
-  if (unknown.length > 0) throw new Error(`--checks takes validate and/or benchmark (comma-separated); got "${unknown.join(',')}"`);
+  const unknown = (checks ?? []).filter((c) => c !== 'validate' && c !== 'evaluate' && c !== 'benchmark');
+  if (unknown.length > 0) throw new Error(`--checks takes validate, evaluate and/or benchmark (comma-separated); got "${unknown.join(',')}"`);
   const { ok, run } = await runPr(workspaceRoot, {
     all: values.all,
     base: values.base ?? process.env.NX_BASE,
@@ -33,7 +33,7 @@ export async function prCommand(workspaceRoot: string, args: string[]): Promise<
     pr: values.pr,
     destroy: values.destroy,
     baselineDir: values['baseline-dir'],
-    checks: checks as ('validate' | 'benchmark')[] | undefined,
+    checks: checks as ('validate' | 'evaluate' | 'benchmark')[] | undefined,
   });
   await reportCommand(workspaceRoot, values.pr ? ['--pr', values.pr] : []);
   const failed = run.models.filter((m) => Object.values(run.steps[m]).includes('failed'));
