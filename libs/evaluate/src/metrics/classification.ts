@@ -67,9 +67,9 @@ export function logLoss(yTrue: Label[], probabilities: Record<string, number>[])
   let sum = 0;
   for (let i = 0; i < yTrue.length; i++) {
     const row = probabilities[i];
-    const keys = Object.keys(row).sort();
-    if (keys.length !== classes.length || keys.some((k, j) => k !== classes[j])) {
-      throw new Error(`example ${i + 1}: the probabilities are of classes ${keys.join(', ')}, other examples' of ${classes.join(', ')}; every answer must cover the same classes`);
+    // Same classes as the first row: as many keys, each of the first row's present (no per-row sort: linear).
+    if (Object.keys(row).length !== classes.length || !classes.every((c) => c in row)) {
+      throw new Error(`example ${i + 1}: the probabilities are of classes ${Object.keys(row).sort().join(', ')}, other examples' of ${classes.join(', ')}; every answer must cover the same classes`);
     }
     const key = String(yTrue[i]);
     if (!(key in row)) throw new Error(`example ${i + 1}: expected class ${JSON.stringify(yTrue[i])} is not among the probabilities' classes (${classes.join(', ')})`);
