@@ -60,9 +60,29 @@ export async function startLocalBaseline(workspaceRoot: string, base: string, pr
   const tree = join(root, 'tree');
   let pid: number | undefined;
   let stopped = false;
+  // The server runs in its own process group, so a Ctrl-C of ours does not reach it: stop it here.
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (pid !== undefined) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+    try {
+      git(workspaceRoot, ['worktree', 'remove', '--force', tree]);
+    } catch {
+      // Pruned on the next run.
+    }
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   const stop = async () => {
     if (stopped) return;
     stopped = true;
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
     if (pid !== undefined && isAlive(pid)) await stopProcess(pid);
     try {
       git(workspaceRoot, ['worktree', 'remove', '--force', tree]);
