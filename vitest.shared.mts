@@ -19,6 +19,9 @@ export function projectTestConfig(projectDir: string, name: string) {
       include: ['src/**/*.spec.ts', 'tests/**/*.spec.ts'],
       testTimeout: 30_000,
       hookTimeout: 60_000,
+      // Tests make their own git repositories: the base branch of the CI run itself (a pull request's
+      // GITHUB_BASE_REF, nx-set-shas' NX_BASE) is no commit of theirs. A test that wants a base sets one.
+      env: { GITHUB_BASE_REF: '', NX_BASE: '' },
       reporters: ['default', 'json'],
       outputFile: { json: join(root, 'dist', 'test-results', `${name}.json`) },
     },

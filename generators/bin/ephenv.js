@@ -1,12 +1,20 @@
 #!/usr/bin/env node
 // The ephenv CLI. The workspace ships TypeScript sources, so they are compiled on load by SWC,
-// with the workspace's path aliases (@ephenv/*) from tsconfig.base.json.
+// with the workspace's path aliases (@ephenv/*) from tsconfig.base.json. Help is plain JavaScript
+// and is printed before that: registering the compiler alone costs more than the 0.3 CPU-seconds
+// a help screen may take.
 const { join } = require('node:path');
 
-process.env.SWC_NODE_PROJECT = process.env.SWC_NODE_PROJECT || join(__dirname, '..', '..', 'tsconfig.base.json');
-require('@swc-node/register');
-require('../src/cli/main')
-  .main(process.argv.slice(2))
-  .then((code) => {
-    process.exitCode = code;
-  });
+const [command] = process.argv.slice(2);
+if (command === undefined || ['help', '--help', '-h'].includes(command)) {
+  console.log(require('../src/cli/usage').USAGE);
+  process.exitCode = command === undefined ? 2 : 0;
+} else {
+  process.env.SWC_NODE_PROJECT = process.env.SWC_NODE_PROJECT || join(__dirname, '..', '..', 'tsconfig.base.json');
+  require('@swc-node/register');
+  require('../src/cli/main')
+    .main(process.argv.slice(2))
+    .then((code) => {
+      process.exitCode = code;
+    });
+}

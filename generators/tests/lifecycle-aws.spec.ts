@@ -78,7 +78,9 @@ describe('the PR lifecycle on AWS (moto)', () => {
     expect(fraud.endpoints).toEqual(['fraud-detector-pr-42']);
     expect((await resources('iris-classifier')).endpoints).toEqual([]);
     const tags = fraud.tags['endpoint fraud-detector-pr-42'];
-    expect(tags).toMatchObject({ PR_Number: '42', Environment: 'Ephemeral', ManagedBy: 'ephenv', GitSha: sha, Project: 'fraud-detector' });
+    expect(tags).toMatchObject({ PR_Number: '42', Environment: 'Ephemeral', ManagedBy: 'ephenv', Project: 'fraud-detector' });
+    // Which commit runs is on the gateway Lambda; the endpoint changes only with the serving.
+    expect(fraud.tags.lambda).toMatchObject({ GitSha: sha, PR_Number: '42' });
     createdAt = tags.CreatedAt;
 
     const comments = github.comments.get(42) ?? [];
@@ -98,7 +100,8 @@ describe('the PR lifecycle on AWS (moto)', () => {
     const fraud = await resources('fraud-detector');
     expect(fraud.endpoints).toEqual(['fraud-detector-pr-42']);
     expect(fraud.endpointConfigs).toHaveLength(1);
-    expect(fraud.tags['endpoint fraud-detector-pr-42']).toMatchObject({ GitSha: sha, CreatedAt: createdAt });
+    expect(fraud.tags['endpoint fraud-detector-pr-42']).toMatchObject({ CreatedAt: createdAt });
+    expect(fraud.tags.lambda).toMatchObject({ GitSha: sha, CreatedAt: createdAt });
     const comments = github.comments.get(42) ?? [];
     expect(comments).toHaveLength(1);
     expect(comments[0].body).toContain(sha.slice(0, 7));

@@ -101,6 +101,26 @@ describe('a clean checkout', { timeout: 300_000 }, () => {
     expect(processesOf(root)).toEqual([]);
   }, 300_000);
 
+  it('`ephenv deploy <model>` and `ephenv destroy <model>` do the same outside Nx, with the executor schema\'s checks', () => {
+    const recordFile = join(root, '.ephenv/previews/iris-classifier.json');
+    const bad = ephenv(root, 'deploy', 'iris-classifier', '--provider', 'gcp', '--lock-timeout', '5x');
+    expect(bad.code, bad.out).toBe(1);
+    expect(bad.out).toContain('--provider must be equal to one of the allowed values (local, aws)');
+    expect(bad.out).toContain('--lock-timeout must match pattern');
+    expect(existsSync(recordFile)).toBe(false);
+
+    const deployed = ephenv(root, 'deploy', 'iris-classifier');
+    expect(deployed.code, deployed.out).toBe(0);
+    expect(deployed.out).toMatch(/URL: +http:\/\/127\.0\.0\.1:\d+/);
+    const record = JSON.parse(readFileSync(recordFile, 'utf8'));
+    expect(deployed.out).not.toContain(record.token);
+    const destroyed = ephenv(root, 'destroy', 'iris-classifier');
+    expect(destroyed.code, destroyed.out).toBe(0);
+    expect(destroyed.out).toContain('destroyed the local preview of iris-classifier');
+    expect(existsSync(recordFile)).toBe(false);
+    expect(processesOf(root)).toEqual([]);
+  }, 300_000);
+
   it('runs the whole PR lifecycle for every model (npm start) and leaves no process behind', () => {
     for (const model of ['iris-classifier', 'fraud-detector']) setScenarioDuration(root, model, '3s');
     const run = ephenv(root, 'pr', '--all', '--destroy');

@@ -1,11 +1,16 @@
 /**
- * Local preview benchmark: how fast a warm deploy-preview gives a healthy URL, and what the
- * gateway adds to latency, measured in one run at the same request rate:
+ * Local preview benchmark: time to a healthy URL for a cold deploy, a warm re-deploy of an
+ * unchanged model (the model server keeps its PID) and a re-deploy after the model changed
+ * (retrained); how fast a warm deploy-preview gives a healthy URL, and what the gateway adds to
+ * latency, measured in one run at the same request rate:
  *   node -r @swc-node/register tools/bench/local-preview.ts [--rate 50] [--duration 10s] [--deploys 5]
  * (set SWC_NODE_PROJECT=tsconfig.base.json). Prints figures; asserts nothing.
  */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadExamples, loadModelConfig } from '@ephenv/core';
+import { ensureVenv, loadExamples, loadModelConfig, modelArtifactDir } from '@ephenv/core';
 import { resolveScenario, runEmbedded, type TrendSink } from '@ephenv/benchmark';
 import { deployPreview, destroyPreview } from '@ephenv/deploy';
 import { makeWorkspace } from '../../libs/deploy/tests/workspace';
@@ -22,10 +27,37 @@ async function latency(url: string, token: string, bodies: Buffer[]) {
   return { p50: trend.p(0.5), p99: trend.p(0.99), count: trend.count, failed: failed?.rate?.() ?? 0 };
 }
 
+type Ref = { workspaceRoot: string; project: string; projectRoot: string };
+
+/** Cold, warm with nothing changed, and after retraining: time to a healthy URL, and whether the model server was kept. */
+async function redeployCases(ref: Ref) {
+  const timed = async () => {
+    const started = performance.now();
+    const record = await deployPreview(ref, {}, quiet);
+    return { ms: performance.now() - started, pid: record.processes!.model.pid, kept: record.deployment?.modelServer === 'kept' };
+  };
+  await destroyPreview(ref, {}, quiet);
+  const cold = await timed();
+  const warm: Awaited<ReturnType<typeof timed>>[] = [];
+  for (let i = 0; i < Number(values.deploys); i++) warm.push(await timed());
+  const dir = join(ref.workspaceRoot, ref.projectRoot);
+  const train = join(dir, 'train.py');
+  writeFileSync(train, readFileSync(train, 'utf8').replace('LogisticRegression(max_iter=1000', 'LogisticRegression(C=0.5, max_iter=1000'));
+  const venv = await ensureVenv(ref.workspaceRoot, dir);
+  execFileSync(venv.python, [train, '--output', modelArtifactDir(ref.workspaceRoot, ref.projectRoot)], { stdio: 'ignore' });
+  const changed = await timed();
+  const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+  console.log('time to a healthy URL:');
+  console.log(`  cold (no preview running)           ${s(cold.ms)}   model server pid ${cold.pid}`);
+  console.log(`  warm, model unchanged               median ${s(median(warm.map((w) => w.ms)))} (${s(Math.min(...warm.map((w) => w.ms)))}–${s(Math.max(...warm.map((w) => w.ms)))}, ${warm.length} deploys)   model server ${warm.every((w) => w.kept && w.pid === cold.pid) ? `kept (pid ${cold.pid} every time)` : 'RESTARTED'}`);
+  console.log(`  model changed (retrained)           ${s(changed.ms)}   model server ${changed.kept ? 'KEPT' : `restarted (pid ${changed.pid})`}`);
+}
+
 async function main() {
   const ws = await makeWorkspace(['iris-bench']);
   const ref = { workspaceRoot: ws.root, project: 'iris-bench', projectRoot: 'apps/iris-bench' };
   try {
+    await redeployCases(ref);
     const times: number[] = [];
     for (let i = 0; i < Number(values.deploys); i++) {
       const started = performance.now();

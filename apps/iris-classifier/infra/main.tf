@@ -29,5 +29,14 @@ module "preview" {
   max_body_bytes   = var.max_body_bytes
   model_timeout_ms = var.model_timeout_ms
 
+  gateway_reserved_concurrency = var.gateway_reserved_concurrency
+
   permissions_boundary_arn = var.permissions_boundary_arn
+
+  # The preview policy, passed by ephenv from ephenv.policy.json on the base branch.
+  allowed_instance_types        = var.allowed_instance_types
+  max_instance_count            = var.max_instance_count
+  max_serverless_memory_size_mb = var.max_serverless_memory_size_mb
+  max_serverless_concurrency    = var.max_serverless_concurrency
+  max_ttl_hours                 = var.max_ttl_hours
 }

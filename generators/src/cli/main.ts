@@ -1,3 +1,4 @@
+<<<<<<< HEAD
 import { parseArgs } from 'node:util';
 import { readPreviewLogs } from '@ephenv/deploy';
 import { readRecord } from '@ephenv/core';
@@ -8,10 +9,14 @@ import { PR_USAGE, prCommand } from './commands/pr';
 import { REAP_USAGE, reapCommand } from './commands/reap';
 import { reportCommand } from './commands/report';
 import { statusCommand } from './commands/status';
+=======
+import { USAGE } from './usage';
+>>>>>>> main
 import { findWorkspaceRoot } from './workspace';
 
-const USAGE = `ephenv: preview environments per pull request for ML model services
+class UsageError extends Error {}
 
+<<<<<<< HEAD
 usage: ephenv <command> [options]
 
   pr [--all] [...]        the PR pipeline: deploy-preview, validate, evaluate, benchmark, then the report
@@ -33,10 +38,53 @@ usage: ephenv <command> [options]
 
 Per model (Nx targets): nx run <model>:deploy-preview | validate | evaluate | benchmark | destroy-preview | logs
 `;
+=======
+/**
+ * Each command's module is loaded only when it runs: `ephenv help` loads no library, and a local
+ * deploy does not load the AWS SDK.
+ */
+const COMMANDS: Record<string, (workspaceRoot: string, args: string[]) => Promise<number>> = {
+  pr: async (root, args) => (await import('./commands/pr')).prCommand(root, args),
+  deploy: async (root, args) => (await import('./commands/preview')).deployCommand(root, args),
+  destroy: async (root, args) =>
+    // `destroy <model>` mirrors deploy; `destroy --pr <n>` removes every model's preview of a PR.
+    args[0] !== undefined && !args[0].startsWith('-')
+      ? (await import('./commands/preview')).destroyModelCommand(root, args)
+      : (await import('./commands/destroy')).destroyCommand(root, args),
+  validate: async (root, args) => (await import('./commands/model-checks')).validateCommand(root, args),
+  benchmark: async (root, args) => (await import('./commands/model-checks')).benchmarkCommand(root, args),
+  report: async (root, args) => (await import('./commands/report')).reportCommand(root, args),
+  comment: async (root, args) => (await import('./commands/comment')).commentCommand(root, args),
+  reap: async (root, args) => (await import('./commands/reap')).reapCommand(root, args),
+  status: async (root) => (await import('./commands/status')).statusCommand(root),
+  token: async (root, [project]) => {
+    if (!project) throw new UsageError('ephenv token <project>');
+    const { readRecord } = await import('@ephenv/core');
+    const record = readRecord(root, project);
+    if (!record) throw new Error(`no preview of ${project}: start one with "npx ephenv deploy ${project}"`);
+    process.stdout.write(`${record.token}\n`);
+    return 0;
+  },
+  logs: async (root, args) => {
+    const { parseArgs } = await import('node:util');
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { lines: { type: 'string' }, provider: { type: 'string' }, pr: { type: 'string' } } });
+    if (!positionals[0]) throw new UsageError('ephenv logs <project> [--lines N] [--provider local|aws] [--pr <n>]');
+    const { readPreviewLogs } = await import('@ephenv/deploy');
+    const provider = values.provider as 'local' | 'aws' | undefined;
+    console.log(await readPreviewLogs(root, positionals[0], { lines: values.lines ? Number(values.lines) : undefined, provider, pr: values.pr }));
+    return 0;
+  },
+};
+>>>>>>> main
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === undefined || ['help', '--help', '-h'].includes(command)) {
+    console.log(USAGE);
+    return command === undefined ? 2 : 0;
+  }
   try {
+<<<<<<< HEAD
     switch (command) {
       case 'pr':
         return await prCommand(findWorkspaceRoot(), rest);
@@ -80,6 +128,11 @@ export async function main(argv: string[]): Promise<number> {
       default:
         throw new UsageError(`unknown command "${command}"`);
     }
+=======
+    const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+    if (!run) throw new UsageError(`unknown command "${command}"`);
+    return await run(findWorkspaceRoot(), rest);
+>>>>>>> main
   } catch (e) {
     if (e instanceof UsageError) {
       console.error(`ephenv: ${e.message}\n\n${USAGE}`);
@@ -89,5 +142,3 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
 }
-
-class UsageError extends Error {}

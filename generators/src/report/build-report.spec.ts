@@ -140,6 +140,25 @@ describe('ephenv report from the producers’ results', () => {
     expect(markdown).not.toContain(w.root);
   });
 
+  it('says how long the deploy took and what it reused, as preview.json records it', () => {
+    const w = workspace('aws');
+    const preview = w.readResult(PROJECT, 'preview.json');
+    const phasesMs = { checks: 900, image: 700, bundle: 400, init: 30, apply: 36_000, wait: 1_200, ping: 10 };
+    const cases: [Record<string, unknown>, string][] = [
+      [{ totalMs: 41_400, phasesMs, image: 'exists', endpoint: 'reused' }, '**Deploy**: updated in 41 s (image and endpoint reused).'],
+      [{ totalMs: 372_000, phasesMs, image: 'built', endpoint: 'created' }, '**Deploy**: endpoint created in 6m12s.'],
+      [{ totalMs: 425_000, phasesMs, image: 'built', endpoint: 'updated' }, '**Deploy**: endpoint updated in 7m05s (image built).'],
+      [{ totalMs: 95_000, phasesMs, image: 'built', endpoint: 'reused' }, '**Deploy**: updated in 1m35s (endpoint reused, image built).'],
+      [{ totalMs: 2_150, phasesMs: {}, modelServer: 'kept' }, '**Deploy**: updated in 2.1 s (model server kept).'],
+    ];
+    for (const [deployment, line] of cases) {
+      w.writeResult({ ...preview, deployment }, PROJECT, 'preview.json');
+      expect(report(w).markdown).toContain(line);
+    }
+    w.writeResult({ ...preview, deployment: undefined }, PROJECT, 'preview.json');
+    expect(report(w).markdown).not.toContain('**Deploy**');
+  });
+
   it("sizes a serverless aws preview from the model's ephenv.json when preview.json does not say", () => {
     const w = workspace('aws');
     const preview = w.readResult(PROJECT, 'preview.json');

@@ -1,5 +1,5 @@
 import { isAbsolute, relative } from 'node:path';
-import { previewName } from '@ephenv/core';
+import { previewName, type DeploymentSummary } from '@ephenv/core';
 import { renderMarkdown } from '@ephenv/benchmark';
 import type { CheckStatus, ValidateReport } from '@ephenv/validate';
 import { change as signedValue, thresholdText, value as metricValue, type EvaluateReport } from '@ephenv/evaluate';
@@ -43,6 +43,8 @@ export function previewLines(a: ModelAssessment, ctx: RenderContext): string[] {
   const started = Date.parse(preview.startedAt);
   if (!Number.isNaN(started)) facts.push(`started ${utc(new Date(started))}`);
   const lines = [`**Preview**: ${preview.provider === 'aws' ? `<${preview.url}>` : code(preview.url)} (${facts.filter(Boolean).join(', ')})`, ''];
+  const deployed = preview.deployment ? deploymentSummary(preview.deployment) : undefined;
+  if (deployed) lines.push(`**Deploy**: ${deployed}.`, '');
 
   if (preview.provider === 'aws') {
     const parameter = tokenParameter(a);
@@ -67,6 +69,29 @@ export function previewLines(a: ModelAssessment, ctx: RenderContext): string[] {
     lines.push(`**Lifetime**: ${ttl}${when}; ${how}.`, '');
   }
   return lines;
+}
+
+/**
+ * How long the deploy took, in the words a reviewer waits on: "endpoint created in 6m12s",
+ * "updated in 41 s (image and endpoint reused)", "updated in 2.1 s (model server kept)".
+ */
+export function deploymentSummary(d: DeploymentSummary): string | undefined {
+  if (typeof d.totalMs !== 'number' || !Number.isFinite(d.totalMs)) return undefined;
+  const took = duration(d.totalMs);
+  if (d.endpoint === 'created') return `endpoint created in ${took}`;
+  const imageReused = d.image === 'exists' || d.image === 'given';
+  if (d.endpoint === 'updated') return `endpoint updated in ${took} (image ${imageReused ? 'reused' : 'built'})`;
+  if (d.endpoint === 'reused') return `updated in ${took} (${imageReused ? 'image and endpoint reused' : 'endpoint reused, image built'})`;
+  if (d.modelServer === 'kept') return `updated in ${took} (model server kept)`;
+  if (d.modelServer === 'started') return `started in ${took}`;
+  return `deployed in ${took}`;
+}
+
+/** "41 s" under a minute, "6m12s" above. */
+export function duration(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 60) return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${seconds} s`;
+  return `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s`;
 }
 
 /** "static 7/7 · compatibility 2/2 · live 6/7" (passed or warned out of those that ran). */

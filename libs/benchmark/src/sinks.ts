@@ -25,7 +25,8 @@ export function percentileOfSorted(sorted: ArrayLike<number>, count: number, fra
 const INITIAL_CAPACITY = 1024;
 
 /**
- * A trend keeps every sample (k6 does too: percentiles are exact, not estimated) in a growable
+ * A trend keeps every sample (as k6 v0.45 does: percentiles are exact, not estimated from an HDR
+ * histogram as from k6 v0.46 on; see the README) in a growable
  * Float64Array: 8 bytes a sample, no per-sample object, so a million samples cost 8 MB.
  */
 export class TrendSink {

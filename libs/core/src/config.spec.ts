@@ -54,7 +54,7 @@ describe('loadModelConfig', () => {
 
   it('applies defaults and the payload limit of the endpoint type', () => {
     write(minimal);
-    expect(loadModelConfig(ws, 'apps/m')).toMatchObject({ ttlHours: 72, tolerance: 0.001, maxBodyBytes: 4 * 1024 * 1024, endpoint: { instanceType: 'ml.t2.medium', timeoutSeconds: 25 } });
+    expect(loadModelConfig(ws, 'apps/m')).toMatchObject({ ttlHours: 72, tolerance: 0.001, maxBodyBytes: 4 * 1024 * 1024, endpoint: { instanceType: 'ml.t2.medium', timeoutSeconds: 25, maxBatchSize: 1000 } });
     write({ ...minimal, endpoint: { type: 'realtime' } });
     expect(loadModelConfig(ws, 'apps/m').maxBodyBytes).toBe(6 * 1024 * 1024);
   });

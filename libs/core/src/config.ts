@@ -35,6 +35,7 @@ export interface EphenvJson {
     memorySizeMb?: number;
     maxConcurrency?: number;
     timeoutSeconds?: number;
+    maxBatchSize?: number;
   };
   preview?: { ttlHours?: number };
   schemas: { input: string; output: string; examples: string };
@@ -59,6 +60,8 @@ export interface ModelConfig {
     memorySizeMb: number;
     maxConcurrency: number;
     timeoutSeconds: number;
+    /** Most instances one request may carry; the gateway's cap on arrays the input schema leaves unbounded. */
+    maxBatchSize: number;
   };
   ttlHours: number;
   /** Largest request body the gateway accepts: SageMaker's own payload limit for the endpoint type. */
@@ -157,6 +160,9 @@ export const PAYLOAD_LIMIT_BYTES: Record<EndpointType, number> = {
   serverless: 4 * 1024 * 1024,
 };
 
+/** ephenv.json's default `endpoint.maxBatchSize` (the schema's `default`). */
+export const DEFAULT_MAX_BATCH_SIZE = 1000;
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
@@ -207,6 +213,7 @@ export function loadModelConfig(workspaceRoot: string, projectRoot: string): Mod
       memorySizeMb: c.endpoint.memorySizeMb ?? 2048,
       maxConcurrency: c.endpoint.maxConcurrency ?? 5,
       timeoutSeconds: c.endpoint.timeoutSeconds ?? 25,
+      maxBatchSize: c.endpoint.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE,
     },
     ttlHours: c.preview?.ttlHours ?? 72,
     maxBodyBytes: PAYLOAD_LIMIT_BYTES[type],

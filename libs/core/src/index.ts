@@ -8,3 +8,6 @@ export * from './venv';
 export * from './git';
 export * from './find-project';
 export * from './executor-project';
+export * from './policy';
+export * from './read-policy';
+export * from './check-policy';

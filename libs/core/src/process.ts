@@ -16,13 +16,57 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
   });
 }
 
+/**
+ * True while `pid` runs; a negative `pid` asks about the process group `-pid`. A zombie (exited,
+ * not yet reaped by its parent) counts as stopped: where init reaps orphans slowly, signal 0 still
+ * reaches it for seconds after it exited.
+ */
 export function isAlive(pid: number): boolean {
+  if (pid < 0) return groupAlive(-pid);
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
+  return procStat(String(pid))?.state !== 'Z';
+}
+
+interface ProcStat {
+  state: string;
+  pgrp: number;
+}
+
+/** State and process group from /proc/<pid>/stat; undefined when gone or not on Linux. */
+function procStat(pid: string): ProcStat | undefined {
+  let raw: string;
+  try {
+    raw = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses, so split after the last ')'.
+  const fields = raw.slice(raw.lastIndexOf(')') + 2).split(' ');
+  return { state: fields[0], pgrp: Number(fields[2]) };
+}
+
+/** True while some member of process group `pgid` runs (zombies do not count). */
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  if (process.platform !== 'linux') return true;
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return true;
+  }
+  return pids.some((pid) => {
+    const stat = procStat(pid);
+    return stat !== undefined && stat.pgrp === pgid && stat.state !== 'Z';
+  });
 }
 
 /** The argv of a running process (Linux /proc), or undefined when it is gone or unreadable. */
@@ -89,15 +133,6 @@ export async function stopProcess(pid: number, graceMs = 5000): Promise<'stopped
   signal('SIGKILL');
   while (isAlive(pid) || groupAlive(pid)) await sleep(20);
   return 'killed';
-}
-
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 export interface DetachedOptions {

@@ -8,6 +8,8 @@ export interface ProcessRecord {
   command: string[];
   port: number;
   log: string;
+  /** A hash of everything the process serves from (local model server: code, model, requirements, venv), to tell whether a re-deploy may keep it. */
+  inputs?: string;
 }
 
 /** `.ephenv/previews/<project>.json`: everything needed to call, inspect and destroy one preview. */
@@ -23,6 +25,22 @@ export interface PreviewRecord {
   processes?: { model: ProcessRecord; gateway: ProcessRecord };
   /** aws provider: what Terraform created. */
   aws?: Record<string, unknown>;
+  /** How long this deploy took and what it reused (both providers); shown on the PR. */
+  deployment?: DeploymentSummary;
+}
+
+/** How long a deploy took, phase by phase, and what it did not have to redo. */
+export interface DeploymentSummary {
+  /** From the start of deploy-preview to a usable URL, in milliseconds. */
+  totalMs: number;
+  /** Each phase's duration in milliseconds; phases run concurrently overlap, so they may add up to more than totalMs. */
+  phasesMs: Record<string, number>;
+  /** aws: "exists" when the image's content was already in ECR (nothing built or pushed), "built", or "given" (--imageUri). */
+  image?: 'given' | 'exists' | 'built';
+  /** aws: what the apply did to the SageMaker endpoint ("reused": nothing). */
+  endpoint?: 'created' | 'updated' | 'reused';
+  /** local: whether the model server kept running (its inputs did not change) or was started. */
+  modelServer?: 'started' | 'kept';
 }
 
 export function recordPath(workspaceRoot: string, project: string): string {

@@ -1,4 +1,4 @@
-import { gitSha, loadExamples, loadModelConfig, type PreviewRecord, type ProjectRef as CoreProjectRef } from '@ephenv/core';
+import { assertWithinPolicy, gitSha, loadExamples, loadModelConfig, readPolicy, type PreviewRecord, type ProjectRef as CoreProjectRef } from '@ephenv/core';
 import { resolvePr } from './pr-number';
 import { providerName } from './provider';
 import { providerFor } from './providers';
@@ -13,6 +13,8 @@ export interface DeployOptions {
   lockTimeout?: string;
   /** aws: how long to wait for the SageMaker endpoint to be InService, in seconds (default 1800). */
   endpointTimeout?: number;
+  /** The base branch whose ephenv.policy.json applies (default: GITHUB_BASE_REF, else NX_BASE; none locally: the working tree's). */
+  base?: string;
 }
 
 const awsOptions = (options: DeployOptions) => ({
@@ -27,14 +29,18 @@ export type ProjectRef = Pick<CoreProjectRef, 'workspaceRoot' | 'project' | 'pro
 export async function deployPreview(ref: ProjectRef, options: DeployOptions = {}, report = (l: string) => console.log(l)): Promise<PreviewRecord> {
   const started = Date.now();
   const config = loadModelConfig(ref.workspaceRoot, ref.projectRoot);
-  const provider = providerFor(providerName(options.provider), report, awsOptions(options));
-  const record = await provider.deploy({ ...ref, config, pr: resolvePr(options.pr), gitSha: gitSha(ref.workspaceRoot) });
+  // Before the provider starts anything: a refused preview creates no process and no cloud resource.
+  const policy = readPolicy(ref.workspaceRoot, { base: options.base });
+  report(`ephenv: preview policy: ${policy.source.description}`);
+  assertWithinPolicy(ref.project, config, policy);
+  const provider = await providerFor(providerName(options.provider), report, awsOptions(options));
+  const record = await provider.deploy({ ...ref, config, policy: policy.policy, pr: resolvePr(options.pr), gitSha: gitSha(ref.workspaceRoot) });
   report(howToCall(record, ref, Date.now() - started, options.showToken === true));
   return record;
 }
 
 export async function destroyPreview(ref: ProjectRef, options: Pick<DeployOptions, 'provider' | 'pr' | 'lockTimeout'> = {}, report = (l: string) => console.log(l)) {
-  const provider = providerFor(providerName(options.provider), report, awsOptions(options));
+  const provider = await providerFor(providerName(options.provider), report, awsOptions(options));
   const result = await provider.destroy({ ...ref, pr: resolvePr(options.pr), gitSha: gitSha(ref.workspaceRoot) });
   report(result.destroyed ? `ephenv: destroyed the ${provider.name} preview of ${ref.project}: ${result.message}` : `ephenv: ${result.message}; nothing to do`);
   return result;

@@ -1,4 +1,4 @@
-import type { ModelConfig, PreviewRecord } from '@ephenv/core';
+import type { ModelConfig, PreviewPolicy, PreviewRecord } from '@ephenv/core';
 
 export type ProviderName = 'local' | 'aws';
 
@@ -7,6 +7,8 @@ export interface PreviewTarget {
   project: string;
   projectRoot: string;
   config: ModelConfig;
+  /** The workspace preview policy (from the base branch), already checked against config. */
+  policy: PreviewPolicy;
   pr: string;
   gitSha: string;
 }
@@ -22,7 +24,7 @@ export interface PreviewProvider {
   /** Creates the preview, replacing an existing one of the same project, and records it. */
   deploy(target: PreviewTarget): Promise<PreviewRecord>;
   /** Removes everything the preview created; "nothing to destroy" is a success. */
-  destroy(target: Omit<PreviewTarget, 'config'>): Promise<DestroyResult>;
+  destroy(target: Omit<PreviewTarget, 'config' | 'policy'>): Promise<DestroyResult>;
 }
 
 export function providerName(option: string | undefined): ProviderName {

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CloudWatchLogsClient, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
@@ -24,6 +24,7 @@ import {
   type Docker,
 } from '../src';
 import { stackVariables } from '../src/aws/stack-variables';
+import { modelContent } from '../src/model-content';
 import { awsTestEnv, bootstrapEmulator, commit, findPreviewResources, imageUri, LOCK_TABLE, prepareAwsWorkspace, REGION, setEnv, STATE_BUCKET } from './aws-support';
 import { makeWorkspace, type TestWorkspace } from './workspace';
 
@@ -101,8 +102,10 @@ describe('aws previews against moto with real Terraform', () => {
     });
     expect(Object.keys(found.tags)).toHaveLength(11);
     for (const [resource, tags] of Object.entries(found.tags)) {
-      // The API stage is not listed: the module leaves GitSha off it (moto cannot retag a stage).
-      expect({ resource, tags }).toEqual({ resource, tags: expectedTags('iris-a', '7', firstSha, first) });
+      // The API stage is not listed: the module leaves GitSha off it (moto cannot retag a stage),
+      // and off the SageMaker model, endpoint config and endpoint, which change only with the serving.
+      const { GitSha, ...serving } = expectedTags('iris-a', '7', firstSha, first);
+      expect({ resource, tags }).toEqual({ resource, tags: /^(endpoint|model) /.test(resource) ? serving : { ...serving, GitSha } });
     }
     expect(Date.parse(first.aws!.expires_at as string) - Date.parse(first.aws!.created_at as string)).toBe(72 * 3600_000);
 
@@ -153,6 +156,7 @@ describe('aws previews against moto with real Terraform', () => {
     lines = [];
     const second = await deploy('iris-a', '7', secondSha, { imageUri: imageUri('iris-a', firstSha) });
     expect(lines.find((l) => l.includes(': bundle '))).toContain('unchanged');
+    expect(lines.find((l) => l.includes(': apply '))).toContain('endpoint reused');
     expect(lines.find((l) => l.includes(': init '))).toContain('already initialised');
     expect(second.token).toBe(first.token);
     expect(second.url).toBe(first.url);
@@ -162,7 +166,10 @@ describe('aws previews against moto with real Terraform', () => {
     const found = await findPreviewResources(moto.endpoint, 'iris-a', '7');
     expect([found.endpoints.length, found.endpointConfigs.length, found.models.length, found.apis.length, found.logGroups.length, found.roles.length]).toEqual([1, 1, 1, 1, 3, 2]);
     expect(found.lambda!.codeSha256).toBe(createHash('sha256').update(readFileSync(gatewayZipPath(ws.root, 'iris-a'))).digest('base64'));
-    for (const [resource, tags] of Object.entries(found.tags)) expect({ resource, tags }).toEqual({ resource, tags: expectedTags('iris-a', '7', secondSha, first) });
+    for (const [resource, tags] of Object.entries(found.tags)) {
+      const { GitSha, ...serving } = expectedTags('iris-a', '7', secondSha, first);
+      expect({ resource, tags }).toEqual({ resource, tags: /^(endpoint|model) /.test(resource) ? serving : { ...serving, GitSha } });
+    }
     expect(await stateList('iris-a', '7')).toEqual(pr7State);
   }, 180_000);
 
@@ -230,7 +237,7 @@ describe('aws previews against moto with real Terraform', () => {
     expect(text).toContain('--- endpoint: /aws/sagemaker/Endpoints/iris-a-pr-8 ---');
   });
 
-  it('uses an image already in ECR for this commit instead of building it, and without one and without Docker says what to do', async () => {
+  it('uses the image already in ECR under its content tag instead of building it, and without one and without Docker names the image to push', async () => {
     const sha = commit(ws.root, 'image change');
     const ecr = new ECRClient(emulatorClientConfig(moto.endpoint));
     const manifest = JSON.stringify({
@@ -239,19 +246,25 @@ describe('aws previews against moto with real Terraform', () => {
       config: { mediaType: 'application/vnd.docker.container.image.v1+json', size: 7023, digest: `sha256:${'a'.repeat(64)}` },
       layers: [{ mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip', size: 32654, digest: `sha256:${'b'.repeat(64)}` }],
     });
-    await ecr.send(new PutImageCommand({ repositoryName: 'iris-b', imageManifest: manifest, imageTag: sha }));
+    const projectDir = join(ws.root, 'apps', 'iris-b');
+    const modelDir = join(ws.root, 'dist', 'apps', 'iris-b', 'model');
+    const { tag } = modelContent(projectDir, modelDir);
+    await ecr.send(new PutImageCommand({ repositoryName: 'iris-b', imageManifest: manifest, imageTag: tag }));
 
     const calls: string[][] = [];
     const docker: Docker = { run: async (args) => (calls.push(args), { code: 1, output: 'not expected' }) };
-    const request = { project: 'iris-b', projectDir: join(ws.root, 'apps', 'iris-b'), modelDir: join(ws.root, 'dist', 'apps', 'iris-b', 'model'), settings: awsSettings(ws.root), docker, log: join(ws.root, 'image.log') };
-    expect(await resolveModelImage({ ...request, gitSha: sha })).toEqual({ uri: imageUri('iris-b', sha), source: 'exists' });
+    const request = { project: 'iris-b', projectDir, modelDir, settings: awsSettings(ws.root), docker, log: join(ws.root, 'image.log') };
+    expect(await resolveModelImage({ ...request, gitSha: sha })).toEqual({ uri: imageUri('iris-b', tag), source: 'exists', contentTag: tag, tagged: [sha] });
     expect(calls).toEqual([]);
 
+    appendFileSync(join(projectDir, 'src', 'serve'), '\n# a server change\n');
     const other = commit(ws.root, 'not built yet');
+    const missing = imageUri('iris-b', modelContent(projectDir, modelDir).tag);
+    expect(missing).not.toBe(imageUri('iris-b', tag));
     await expect(resolveModelImage({ ...request, gitSha: other, docker: new DockerCli() })).rejects.toThrow(
-      /the image of iris-b needs Docker, which is (not usable|not installed) here.*pass --imageUri <ECR image of this commit>.*or run where Docker with buildx works/,
+      new RegExp(`the image of iris-b needs Docker, which is (not usable|not installed) here.*: ${missing.replace(/[.]/g, '\\.')} is not in ECR: build and push it there elsewhere.*pass --imageUri <ECR image of this commit>.*or run where Docker with buildx works`),
     );
-    await expect(deployPreview(ref('iris-b'), { provider: 'aws', pr: '9' }, report)).rejects.toThrow(/needs Docker.*pass --imageUri/);
+    await expect(deployPreview(ref('iris-b'), { provider: 'aws', pr: '9' }, report)).rejects.toThrow(/needs Docker.*is not in ECR.*pass --imageUri/);
   }, 60_000);
 
   it('stops before Terraform with the fix named: no state bucket or lock table, no terraform, no credentials', async () => {
@@ -270,7 +283,7 @@ describe('aws previews against moto with real Terraform', () => {
     const withoutTerraform = (process.env.PATH ?? '').split(':').filter((dir) => !existsSync(join(dir, 'terraform'))).join(':');
     restore = setEnv({ PATH: withoutTerraform });
     try {
-      await expect(attempt()).rejects.toThrow('terraform is not on PATH: install Terraform 1.6 or newer (https://developer.hashicorp.com/terraform/install)');
+      await expect(attempt()).rejects.toThrow('terraform is not on PATH: install Terraform 1.11 or newer (https://developer.hashicorp.com/terraform/install)');
     } finally {
       restore();
     }
@@ -289,6 +302,53 @@ describe('aws previews against moto with real Terraform', () => {
     }
     await expectGone('iris-b', '10');
   }, 60_000);
+
+  it("refuses, before terraform init, a model outside the base branch's policy, whatever the branch's own policy file says", async () => {
+    const configFile = join(ws.root, 'apps', 'iris-b', 'ephenv.json');
+    const policyFile = join(ws.root, 'ephenv.policy.json');
+    const original = readFileSync(configFile, 'utf8');
+    const git = (...args: string[]) => run('git', args, { cwd: ws.root });
+    // The base branch's policy, on main; then a PR branch that asks for a GPU and raises its own limits.
+    writeFileSync(policyFile, JSON.stringify({ allowedInstanceTypes: ['ml.t3.medium'], maxInstanceCount: 1 }));
+    await git('add', 'ephenv.policy.json');
+    commit(ws.root, 'policy on main');
+    await git('checkout', '-q', '-b', 'pr-11');
+    try {
+      writeFileSync(configFile, JSON.stringify({ ...JSON.parse(original), endpoint: { type: 'realtime', instanceType: 'ml.p4d.24xlarge', instanceCount: 1 } }, null, 2));
+      writeFileSync(policyFile, JSON.stringify({ allowedInstanceTypes: ['ml.t3.medium', 'ml.p4d.24xlarge'], maxInstanceCount: 10 }));
+      await git('add', '-A');
+      const sha = commit(ws.root, 'the PR asks for a GPU and allows it itself');
+      lines = [];
+      const dataDir = stackDataDir(ws.root, 'iris-b', '11');
+
+      const error = await deploy('iris-b', '11', sha, { base: 'main' }).then(() => undefined, (e: Error) => e.message);
+      expect(error).toBe(
+        'iris-b: ephenv.json asks for more than the preview policy allows; nothing was created.\n' +
+          '  apps/iris-b/ephenv.json endpoint.instanceType is "ml.p4d.24xlarge": the policy\'s allowedInstanceTypes allows one of ml.t3.medium\n' +
+          "The limits come from ephenv.policy.json at main (the base branch, so this branch's own edits to ephenv.policy.json do not count): " +
+          'change ephenv.policy.json there through a pull request to the base branch, or bring apps/iris-b/ephenv.json within them.',
+      );
+      expect(lines).toEqual(['ephenv: preview policy: ephenv.policy.json at main']);
+      // Nothing ran: no Terraform data dir (no init), no state, no resource.
+      expect(existsSync(dataDir)).toBe(false);
+      await expectGone('iris-b', '11');
+
+      // GITHUB_BASE_REF, as in a pull_request workflow, reads the same base; the PR's count raise does not count either.
+      writeFileSync(configFile, JSON.stringify({ ...JSON.parse(original), endpoint: { type: 'realtime', instanceType: 'ml.t3.medium', instanceCount: 3 } }, null, 2));
+      const restore = setEnv({ GITHUB_BASE_REF: 'main' });
+      try {
+        await expect(deploy('iris-b', '11', sha)).rejects.toThrow("apps/iris-b/ephenv.json endpoint.instanceCount is 3: the policy's maxInstanceCount allows at most 1");
+      } finally {
+        restore();
+      }
+      expect(existsSync(dataDir)).toBe(false);
+      await expectGone('iris-b', '11');
+    } finally {
+      writeFileSync(configFile, original);
+      await git('checkout', '-q', '--', '.');
+      await git('checkout', '-q', 'main');
+    }
+  }, 120_000);
 
   it('destroy-preview removes every resource of PR 7, keeps PR 8, and then has nothing to destroy', async () => {
     lines = [];

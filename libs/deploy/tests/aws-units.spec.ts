@@ -3,16 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadModelConfig, readJsonFile } from '@ephenv/core';
+import { defaultPolicy, loadModelConfig, readJsonFile } from '@ephenv/core';
 import { awsSettings, buildGatewayZip, dockerBuildArgs, DockerCli, parseStateKey, requireDocker, stateKey, waitForEndpoint, type Docker } from '../src';
 import { dockerLogin } from '../src/aws/docker';
+import { stackVariables } from '../src/aws/stack-variables';
 import { REPO } from './workspace';
 
 describe('model image build', () => {
-  it('builds for SageMaker (linux/amd64) with the trained model as the named context and pushes the SHA tag', () => {
-    expect(dockerBuildArgs({ projectDir: '/ws/apps/m', modelDir: '/ws/dist/apps/m/model', image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/m:abc1234' })).toEqual([
+  it('builds for SageMaker (linux/amd64) with the trained model as the named context and pushes the content and SHA tags', () => {
+    const repo = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/m';
+    expect(dockerBuildArgs({ projectDir: '/ws/apps/m', modelDir: '/ws/dist/apps/m/model', images: [`${repo}:content-0a1b`, `${repo}:abc1234`] })).toEqual([
       'buildx', 'build', '--platform', 'linux/amd64', '--build-context', 'model=/ws/dist/apps/m/model',
-      '-t', '123456789012.dkr.ecr.eu-west-1.amazonaws.com/m:abc1234', '--push', '/ws/apps/m',
+      '-t', `${repo}:content-0a1b`, '-t', `${repo}:abc1234`, '--push', '/ws/apps/m',
     ]);
   });
 
@@ -23,17 +25,18 @@ describe('model image build', () => {
     expect(calls).toEqual([{ args: ['login', '--username', 'AWS', '--password-stdin', '123456789012.dkr.ecr.us-east-1.amazonaws.com'], input: 's3cret-password' }]);
   });
 
-  it('says to pass --imageUri when Docker is not installed, or installed without a usable engine', async () => {
+  it('names the image it looked for and says to push it or pass --imageUri when Docker is not installed, or has no usable engine', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'ephenv-no-docker-'));
+    const image = '123456789012.dkr.ecr.us-east-1.amazonaws.com/iris:content-0a1b';
     try {
-      await expect(requireDocker(new DockerCli({ PATH: empty }), 'iris')).rejects.toThrow(
-        'the image of iris needs Docker, which is not installed here: pass --imageUri <ECR image of this commit> (built elsewhere), or run where Docker with buildx works',
+      await expect(requireDocker(new DockerCli({ PATH: empty }), 'iris', image)).rejects.toThrow(
+        `the image of iris needs Docker, which is not installed here: ${image} is not in ECR: build and push it there elsewhere (same Dockerfile, trained model and tag), pass --imageUri <ECR image of this commit>, or run where Docker with buildx works`,
       );
     } finally {
       rmSync(empty, { recursive: true });
     }
     const noEngine: Docker = { run: async () => ({ code: 1, output: 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n' }) };
-    await expect(requireDocker(noEngine, 'iris')).rejects.toThrow(/which is not usable here \(Cannot connect to the Docker daemon.*\): pass --imageUri/);
+    await expect(requireDocker(noEngine, 'iris', image)).rejects.toThrow(/which is not usable here \(Cannot connect to the Docker daemon.*\): \S+iris:content-0a1b is not in ECR.*pass --imageUri/);
   });
 });
 
@@ -59,7 +62,9 @@ describe('gateway Lambda zip', () => {
       modelName: 'iris-classifier',
       inputSchema: readJsonFile(config.schemas.input),
       outputSchema: readJsonFile(config.schemas.output),
+      maxArrayItems: config.endpoint.maxBatchSize,
     });
+    expect(config.endpoint.maxBatchSize).toBeGreaterThan(0);
     expect(strFromU8(files['index.js'])).toContain('handler');
   }, 60_000);
 
@@ -118,5 +123,34 @@ describe('waiting for the endpoint', () => {
   it('gives up after the timeout and says how to wait longer', async () => {
     const sagemaker = describer([{ EndpointStatus: 'Creating' }]);
     await expect(waitForEndpoint({ endpointName: 'm-pr-1', sagemaker, timeoutMs: 30, pollMs: 5 })).rejects.toThrow(/still Creating after 0 s: raise --endpointTimeout/);
+  });
+});
+
+describe('stack variables', () => {
+  const inputs = { project: 'iris-classifier', pr: '7', gitSha: '0123abc', imageUri: 'x', gatewayZip: 'g.zip', region: 'us-east-1', env: {} };
+  const config = () => loadModelConfig(REPO, 'apps/iris-classifier');
+
+  it("a deploy passes the base branch's policy to preview-stack's validations", () => {
+    const vars = stackVariables({ ...inputs, config: config(), policy: { ...defaultPolicy(), allowedInstanceTypes: ['ml.t3.medium'], maxTtlHours: 24 } });
+    expect(vars).toMatchObject({
+      allowed_instance_types: '["ml.t3.medium"]',
+      max_instance_count: '2',
+      max_serverless_memory_size_mb: '4096',
+      max_serverless_concurrency: '10',
+      max_ttl_hours: '24',
+    });
+  });
+
+  it('a destroy admits exactly what the preview being removed asks for, so a tightened policy never blocks it', () => {
+    const c = config();
+    expect(stackVariables({ ...inputs, config: c })).toMatchObject({
+      allowed_instance_types: JSON.stringify([c.endpoint.instanceType]),
+      max_instance_count: String(c.endpoint.instanceCount),
+      max_serverless_memory_size_mb: String(c.endpoint.memorySizeMb),
+      max_serverless_concurrency: String(c.endpoint.maxConcurrency),
+      max_ttl_hours: String(c.ttlHours),
+    });
+    // Without the model's folder, the module's defaults (the default policy) apply to its defaults.
+    expect(Object.keys(stackVariables(inputs)).filter((k) => k.startsWith('max_') || k.startsWith('allowed_'))).toEqual([]);
   });
 });

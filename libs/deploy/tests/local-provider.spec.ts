@@ -1,4 +1,5 @@
-import { statSync } from 'node:fs';
+import { appendFileSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAlive, processesMentioning, loadExamples, loadModelConfig, readRecord, recordPath, type PreviewRecord } from '@ephenv/core';
@@ -25,7 +26,10 @@ function close(actual: unknown, expected: unknown, tol = 1e-3): boolean {
   return actual === expected;
 }
 
-describe('local previews', () => {
+// A deploy took 10 s (the model server 6.4 s to answer /ping) while five engineers' tests loaded
+// the 2-core machine to a load average of 18, against about 1 s idle: the tests here run up to
+// three deploys in a row, so each gets 120 s.
+describe('local previews', { timeout: 120_000 }, () => {
   let ws: TestWorkspace;
   beforeAll(async () => {
     ws = await makeWorkspace(['iris-a', 'iris-b']);
@@ -62,6 +66,29 @@ describe('local previews', () => {
     expect(after.has(model.port) || after.has(gateway.port)).toBe(false);
     expect(processesMentioning(ws.root)).toEqual([]);
     expect(readRecord(ws.root, 'iris-a')).toBeUndefined();
+  }, 120_000);
+
+  it('refuses a model outside the preview policy before starting any process, naming the rule and the policy', async () => {
+    const configFile = join(ws.root, 'apps', 'iris-b', 'ephenv.json');
+    const original = readFileSync(configFile, 'utf8');
+    writeFileSync(join(ws.root, 'ephenv.policy.json'), JSON.stringify({ maxTtlHours: 24, maxServerlessConcurrency: 2 }));
+    writeFileSync(configFile, JSON.stringify({ ...JSON.parse(original), preview: { ttlHours: 48 } }));
+    const lines: string[] = [];
+    try {
+      const error = await deployPreview(ref('iris-b'), {}, (l) => lines.push(l)).then(() => undefined, (e: Error) => e.message);
+      expect(error).toBe(
+        'iris-b: ephenv.json asks for more than the preview policy allows; nothing was created.\n' +
+          "  apps/iris-b/ephenv.json endpoint.maxConcurrency is 5: the policy's maxServerlessConcurrency allows at most 2\n" +
+          "  apps/iris-b/ephenv.json preview.ttlHours is 48: the policy's maxTtlHours allows at most 24\n" +
+          'The limits come from ephenv.policy.json in the working tree (no base branch: local use): change ephenv.policy.json at the workspace root (in CI it is read from the base branch), or bring apps/iris-b/ephenv.json within them.',
+      );
+      expect(lines).toEqual(['ephenv: preview policy: ephenv.policy.json in the working tree (no base branch: local use)']);
+      expect(readRecord(ws.root, 'iris-b')).toBeUndefined();
+      expect(processesMentioning(ws.root)).toEqual([]);
+    } finally {
+      writeFileSync(configFile, original);
+      rmSync(join(ws.root, 'ephenv.policy.json'));
+    }
   });
 
   it('destroying with nothing deployed succeeds and says so', async () => {
@@ -92,7 +119,7 @@ describe('local previews', () => {
     }
     const after = await call(record, '/invocations', { method: 'POST', body: valid, headers: auth(record) });
     expect(after.status).toBe(200);
-  });
+  }, 120_000);
 
   it('answers 502 with a clear message when the model process dies, and destroy still cleans up', async () => {
     const record = await deployPreview(ref('iris-a'), {}, quiet);
@@ -108,18 +135,44 @@ describe('local previews', () => {
     expect(result.message).toMatch(/model \(pid \d+\) already gone/);
     expect(isAlive(gateway.pid)).toBe(false);
     expect(listeningPorts().has(gateway.port)).toBe(false);
-  });
+  }, 120_000);
 
-  it('replaces an existing preview without leaking processes or ports', async () => {
+  it('a warm re-deploy keeps the model server when its code, model and requirements did not change, and restarts it when they did', async () => {
     const first = await deployPreview(ref('iris-a'), {}, quiet);
+    expect(first.deployment).toMatchObject({ modelServer: 'started' });
+    const dir = join(ws.root, 'apps', 'iris-a');
+    appendFileSync(join(dir, 'tests', 'test_app.py'), '\n# another test\n');
+    appendFileSync(join(dir, 'load', 'k6.js'), '\n// more load\n');
+
     const second = await deployPreview(ref('iris-a'), {}, quiet);
+    expect(second.deployment).toMatchObject({ modelServer: 'kept' });
+    expect(second.processes!.model).toEqual(first.processes!.model);
+    expect(isAlive(first.processes!.model.pid)).toBe(true);
+    // The gateway follows the deploy: a new token, a new process; the old one is gone.
     expect(second.token).not.toBe(first.token);
-    for (const proc of Object.values(first.processes!)) {
-      expect(isAlive(proc.pid)).toBe(false);
-    }
+    expect(isAlive(first.processes!.gateway.pid)).toBe(false);
     expect((await call(second, '/ping', { headers: auth(second) })).status).toBe(200);
+    expect((await call(second, '/ping', { headers: auth(first) })).status).toBe(401);
+    const example = loadExamples(loadModelConfig(ws.root, 'apps/iris-a'))[0];
+    expect((await call(second, '/invocations', { method: 'POST', body: JSON.stringify(example.request), headers: auth(second) })).status).toBe(200);
+
+    appendFileSync(join(dir, 'src', 'serve'), '\n# a server change\n');
+    const third = await deployPreview(ref('iris-a'), {}, quiet);
+    expect(third.deployment).toMatchObject({ modelServer: 'started' });
+    expect(third.processes!.model.pid).not.toBe(first.processes!.model.pid);
+    for (const proc of Object.values(second.processes!)) expect(isAlive(proc.pid)).toBe(false);
+    expect((await call(third, '/ping', { headers: auth(third) })).status).toBe(200);
+
+    // A model server that died is not kept, even when nothing changed.
+    process.kill(third.processes!.model.pid, 'SIGKILL');
+    while (isAlive(third.processes!.model.pid)) await new Promise((r) => setTimeout(r, 20));
+    const fourth = await deployPreview(ref('iris-a'), {}, quiet);
+    expect(fourth.deployment).toMatchObject({ modelServer: 'started' });
+    expect((await call(fourth, '/ping', { headers: auth(fourth) })).status).toBe(200);
     await destroyPreview(ref('iris-a'), {}, quiet);
-  });
+    for (const proc of Object.values(fourth.processes!)) expect(isAlive(proc.pid)).toBe(false);
+    expect(processesMentioning(ws.root)).toEqual([]);
+  }, 240_000);
 
   it('runs two models at once without colliding on ports, records or logs', async () => {
     const [a, b] = await Promise.all([deployPreview(ref('iris-a'), {}, quiet), deployPreview(ref('iris-b'), {}, quiet)]);
@@ -132,7 +185,7 @@ describe('local previews', () => {
     await destroyPreview(ref('iris-a'), {}, quiet);
     expect((await call(b, '/ping', { headers: auth(b) })).status).toBe(200);
     await destroyPreview(ref('iris-b'), {}, quiet);
-  });
+  }, 120_000);
 
   it('detects and cleans a stale record whose processes are gone', async () => {
     const record = await deployPreview(ref('iris-b'), {}, quiet);
@@ -141,5 +194,5 @@ describe('local previews', () => {
     const status = await previewStatus(ws.root);
     expect(status.find((s) => s.project === 'iris-b')).toMatchObject({ health: 'stale' });
     expect(readRecord(ws.root, 'iris-b')).toBeUndefined();
-  });
+  }, 120_000);
 });

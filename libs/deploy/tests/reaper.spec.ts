@@ -14,7 +14,8 @@ import { reap, type PreviewOutcome, type ReapReport } from '../src/reaper/reap';
 import { reapDetails, reapFailed, reapSummary, reapTableRows } from '../src/reaper/report';
 import { injectOrphan, type InjectedOrphan } from './support/inject-orphan';
 
-const NOW = new Date('2031-03-10T12:00:00.000Z');
+// The real clock: moto stamps each endpoint's CreationTime with it, and the reaper ages previews by that.
+const NOW = new Date();
 const hours = (n: number) => new Date(NOW.getTime() + n * 3600_000);
 const BUCKET = 'ephenv-state';
 
@@ -35,11 +36,11 @@ let clients: ReaperClients;
 let settings: AwsSettings;
 let workspace: string;
 
-/** A checkout with iris-classifier's root stack, and fraud-detector without one. */
+/** A checkout with iris-classifier's root stack, and fraud-detector and churn-model without one. */
 function makeCheckout(): string {
   const root = mkdtempSync(join(tmpdir(), 'ephenv-reaper-'));
   writeFileSync(join(root, 'nx.json'), '{}\n');
-  for (const model of ['iris-classifier', 'fraud-detector']) {
+  for (const model of ['iris-classifier', 'fraud-detector', 'churn-model']) {
     mkdirSync(join(root, 'apps', model), { recursive: true });
     writeFileSync(join(root, 'apps', model, 'ephenv.json'), JSON.stringify({ name: model }));
   }
@@ -145,7 +146,7 @@ describe('ephenv reap against moto', () => {
       `lambda fraud-detector-pr-15-gateway: not tagged ManagedBy=ephenv`,
       `parameter /ephenv/fraud-detector-pr-15/token: not tagged Environment=Ephemeral`,
     ]);
-    expect(report.unidentified.map((e) => e.endpointName)).toEqual(['mystery-pr-30']);
+    expect(report.skipped.map((e) => e.endpoint.endpointName)).toEqual(['mystery-pr-30']);
 
     expect(destroyCalls).toEqual([]);
     for (const orphan of Object.values(previews)) expect(await orphan.remaining()).toEqual(everything(orphan));
@@ -202,6 +203,72 @@ describe('ephenv reap against moto', () => {
     expect(report.previews.map((p) => [p.project, p.pr, p.action, p.result])).toEqual([['iris-classifier', '13', 'sdk delete', 'deleted']]);
     expect(await previews.fresh.remaining()).toEqual([]);
     for (const untouched of [previews.production, previews.notOurs, previews.anonymous]) expect(await untouched.remaining()).toEqual(everything(untouched));
+  });
+});
+
+describe('ephenv reap ages previews by AWS CreationTime and survives bad data', () => {
+  const previews: Record<string, InjectedOrphan> = {};
+  const noTerraform = async () => {
+    throw new Error('no preview here has a Terraform state');
+  };
+  const policyFile = () => join(workspace, 'ephenv.policy.json');
+
+  beforeAll(async () => {
+    const expired = hours(-5);
+    previews.noExpiresAt = await injectOrphan(moto.endpoint, { project: 'iris-classifier', pr: '50', expiresAt: expired, tags: { ExpiresAt: null } });
+    previews.farExpiresAt = await injectOrphan(moto.endpoint, { project: 'iris-classifier', pr: '51', expiresAt: new Date('2099-01-01T00:00:00Z') });
+    previews.unreadable = await injectOrphan(moto.endpoint, { project: 'fraud-detector', pr: '52', expiresAt: expired, tags: { ExpiresAt: 'next week' } });
+    // Bad data, each long expired: none of it identifies a preview of this checkout.
+    previews.malformed = await injectOrphan(moto.endpoint, { project: 'iris-classifier', pr: '53', expiresAt: expired, tags: { PR_Number: 'x5' } });
+    previews.misnamed = await injectOrphan(moto.endpoint, { project: 'iris-classifier', pr: '54', expiresAt: expired, name: 'iris-classifier-live' });
+    previews.foreign = await injectOrphan(moto.endpoint, { project: 'billing-model', pr: '55', expiresAt: expired });
+    writeFileSync(policyFile(), JSON.stringify({ maxTtlHours: 24 }));
+  }, 60_000);
+
+  afterAll(() => rmSync(policyFile(), { force: true }));
+
+  it("keeps a preview without a usable ExpiresAt until the policy's maxTtlHours after its CreationTime, then removes it; bad data is skipped with a warning", async () => {
+    const lines: string[] = [];
+    const before = await reap({ workspaceRoot: workspace, settings, clients, now: hours(23), destroyThroughState: noTerraform, progress: (l) => lines.push(l) });
+    expect(before.maxTtlHours).toBe(24);
+    expect(lines).toContain('maximum age 24 h from ephenv.policy.json in the working tree (no base branch: local use)');
+    expect(before.previews.map((p) => [p.project, p.pr, p.result, p.reason.replace(/in \d+ min$/, 'in N min')])).toEqual([
+      ['fraud-detector', '52', 'kept', 'ExpiresAt "next week" is not a date; goes at the policy\'s maxTtlHours (24 h after creation), in N min'],
+      ['iris-classifier', '50', 'kept', "no ExpiresAt tag; goes at the policy's maxTtlHours (24 h after creation), in N min"],
+      ['iris-classifier', '51', 'kept', "ExpiresAt 2099-01-01T00:00:00.000Z is past the policy's cap; goes at the policy's maxTtlHours (24 h after creation), in N min"],
+    ]);
+
+    lines.length = 0;
+    const after = await reap({ workspaceRoot: workspace, settings, clients, now: hours(25), destroyThroughState: noTerraform, progress: (l) => lines.push(l) });
+    expect(after.previews.map((p) => [p.project, p.pr, p.result])).toEqual([
+      ['fraud-detector', '52', 'deleted'],
+      ['iris-classifier', '50', 'deleted'],
+      ['iris-classifier', '51', 'deleted'],
+    ]);
+    expect(after.previews[1].reason).toMatch(/^no ExpiresAt tag; older than the policy's maxTtlHours \(24 h after creation\): created 25 h ago$/);
+    expect(reapFailed(after)).toBe(false);
+    for (const gone of [previews.noExpiresAt, previews.farExpiresAt, previews.unreadable]) expect(await gone.remaining()).toEqual([]);
+
+    // The bad data: reported with why, never touched.
+    const warnings = [
+      'warning: skipped the endpoint iris-classifier-pr-53: PR_Number tag "x5" is not a pull request number (1-999999)',
+      'warning: skipped the endpoint iris-classifier-live: its name does not follow the preview naming "iris-classifier-pr-54" of its tags Project=iris-classifier PR_Number=54',
+      'warning: skipped the endpoint billing-model-pr-55: Project "billing-model" is not a model of this checkout (no <folder>/billing-model/ephenv.json)',
+    ];
+    for (const warning of warnings) expect(lines).toContain(warning);
+    const details = reapDetails(after, 'us-east-1').join('\n');
+    expect(details).toContain('WARNING: endpoints tagged Environment=Ephemeral and ManagedBy=ephenv that do not identify a preview of this checkout');
+    expect(details).toContain('  iris-classifier-pr-53: PR_Number tag "x5" is not a pull request number (1-999999)');
+    for (const untouched of [previews.malformed, previews.misnamed, previews.foreign]) expect(await untouched.remaining()).toEqual(everything(untouched));
+  });
+
+  it('a closed PR in the list goes at once, and bad data does not stop it', async () => {
+    const closed = await injectOrphan(moto.endpoint, { project: 'churn-model', pr: '56', expiresAt: hours(20) });
+    const report = await reap({ workspaceRoot: workspace, settings, clients, now: NOW, closedPrs: ['56', '53'], destroyThroughState: noTerraform });
+    expect(report.previews.map((p) => [p.project, p.pr, p.reason, p.result])).toEqual([['churn-model', '56', 'PR closed', 'deleted']]);
+    expect(await closed.remaining()).toEqual([]);
+    // "53" is the malformed endpoint's PR in its name only: a list of closed PRs does not make bad data reapable.
+    expect(await previews.malformed.remaining()).toEqual(everything(previews.malformed));
   });
 });
 

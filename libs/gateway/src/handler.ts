@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { bearerCheck } from './authorize';
-import { compileSchema, type SchemaViolation } from './compile-schema';
+import { arrayLimitCheck, DEFAULT_MAX_ARRAY_ITEMS, largestContainerLimit, type ArrayLimitResult } from './array-limits';
+import { compileSchema, type SchemaCheck, type SchemaViolation } from './compile-schema';
 import type { GatewayHandler, HttpApiEvent, HttpApiResult } from './http-event';
 import { InvokerError, ModelError, ModelTimeout, ModelUnavailable, Throttled, type ModelAnswer, type ModelInvoker } from './invoker';
-import { bodyBytes, mediaType, utf8Text } from './request-body';
+import { oversizedContainer } from './raw-container-scan';
+import { bodyBytes, bodyLength, mediaType, utf8Text } from './request-body';
 
 /** SageMaker's realtime payload limit; serverless endpoints allow 4 MB. */
 export const DEFAULT_MAX_BODY_BYTES = 6 * 1024 * 1024;
@@ -21,6 +23,11 @@ export interface GatewayOptions {
   token: string;
   invoker: ModelInvoker;
   maxBodyBytes?: number;
+  /**
+   * Most items an array in a request may hold where the input schema sets no `maxItems`
+   * (ephenv.json's `endpoint.maxBatchSize`); where it does, its own `maxItems` is the cap.
+   */
+  maxArrayItems?: number;
   /** How long to wait for the model before answering 504. */
   timeoutMs?: number;
   /** Named in log lines and in GET /ping's answer. */
@@ -85,6 +92,11 @@ export function createHandler(options: GatewayOptions): GatewayHandler {
   const checkAuth = bearerCheck(options.token);
   const checkInput = compileSchema(options.inputSchema, 'input.schema.json');
   const checkOutput = compileSchema(options.outputSchema, 'output.schema.json');
+  const maxArrayItems = options.maxArrayItems ?? DEFAULT_MAX_ARRAY_ITEMS;
+  const inputArrays = arrayLimitCheck(options.inputSchema, maxArrayItems);
+  const containerCeiling = largestContainerLimit(options.inputSchema, maxArrayItems);
+  // The model's answer is not capped by a batch size, only by its schema's maxItems.
+  const outputArrays = arrayLimitCheck(options.outputSchema, Number.POSITIVE_INFINITY);
   const schemaBody = JSON.stringify({ input: options.inputSchema, output: options.outputSchema });
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -128,12 +140,21 @@ export function createHandler(options: GatewayOptions): GatewayHandler {
       throw new Refusal(415, 'unsupported_media_type', `send the request as "Content-Type: application/json" (UTF-8); got ${headers['content-type'] ? `"${clip(headers['content-type'], 100)}"` : 'no Content-Type'}.`);
     }
     const declared = Number(headers['content-length']);
-    const bytes = bodyBytes(event);
-    if (bytes.length > maxBodyBytes || (Number.isFinite(declared) && declared > maxBodyBytes)) {
+    if (entry.bytesIn > maxBodyBytes || (Number.isFinite(declared) && declared > maxBodyBytes)) {
       throw new Refusal(413, 'payload_too_large', `the request body is larger than the limit of ${maxBodyBytes} bytes; send fewer instances per request.`);
     }
-    const text = utf8Text(bytes);
+    // A text body is already a string: decoding it again would cost as much as the rest of the checks.
+    const text = event.isBase64Encoded ? utf8Text(bodyBytes(event)) : withoutBom(event.body ?? '');
     if (text === undefined) throw new Refusal(400, 'invalid_json', 'the request body is not UTF-8 text; send a UTF-8 encoded JSON document.');
+    const oversized = oversizedContainer(text, containerCeiling);
+    if (oversized) {
+      const what = oversized.kind === 'array' ? `an array of more than ${containerCeiling} items` : `an object with more than ${containerCeiling} members`;
+      throw new Refusal(
+        400,
+        'schema_violation',
+        `the request holds ${what} (the one opening at character ${oversized.offset}), more than input.schema.json allows anywhere; send at most ${containerCeiling} instances per request.`,
+      );
+    }
     let document: unknown;
     try {
       document = JSON.parse(text);
@@ -141,12 +162,12 @@ export function createHandler(options: GatewayOptions): GatewayHandler {
       const why = text.trim() === '' ? 'the body is empty' : (e as Error).message;
       throw new Refusal(400, 'invalid_json', `the request body is not valid JSON (${clip(why, 200)}); send a JSON document.`);
     }
-    const violations = check(checkInput, document, 400, 'schema_violation');
-    if (violations.length) {
-      throw new Refusal(400, 'schema_violation', `the request does not match input.schema.json (${count(violations)}); fix the listed fields.`, violations.slice(0, MAX_LISTED_VIOLATIONS));
+    const violations = check(checkInput, inputArrays, document, 400, 'schema_violation');
+    if (violations) {
+      throw new Refusal(400, 'schema_violation', `the request does not match input.schema.json (${violations.summary}); fix the listed fields.`, violations.listed);
     }
 
-    const answer = await callModel(entry, (signal) => invoker.invoke(bytes, 'application/json', signal), timeoutMs, false);
+    const answer = await callModel(entry, (signal) => invoker.invoke(bodyBytes(event), 'application/json', signal), timeoutMs, false);
     return checkedAnswer(answer, requestId);
   }
 
@@ -181,14 +202,9 @@ export function createHandler(options: GatewayOptions): GatewayHandler {
       const got = text === undefined ? 'binary data' : `"${clip(text, 200)}"`;
       throw new Refusal(502, 'invalid_model_output', `the model's answer is not JSON (content-type "${answer.contentType}", got ${got}); the model must answer application/json.`);
     }
-    const violations = check(checkOutput, document, 502, 'invalid_model_output');
-    if (violations.length) {
-      throw new Refusal(
-        502,
-        'invalid_model_output',
-        `the model's answer does not match output.schema.json (${count(violations)}); fix the model or the schema.`,
-        violations.slice(0, MAX_LISTED_VIOLATIONS),
-      );
+    const violations = check(checkOutput, outputArrays, document, 502, 'invalid_model_output');
+    if (violations) {
+      throw new Refusal(502, 'invalid_model_output', `the model's answer does not match output.schema.json (${violations.summary}); fix the model or the schema.`, violations.listed);
     }
     return { statusCode: answer.status, headers: jsonHeaders(requestId), body: text as string, isBase64Encoded: false };
   }
@@ -225,7 +241,8 @@ export function createHandler(options: GatewayOptions): GatewayHandler {
     };
     let result: HttpApiResult;
     try {
-      entry.bytesIn = bodyBytes(event).length;
+      // Counted without decoding: an unauthenticated body is never decoded.
+      entry.bytesIn = bodyLength(event);
       result = await serve(event, entry, requestId);
     } catch (e) {
       if (e instanceof Refusal) {
@@ -250,20 +267,34 @@ export function createHandler(options: GatewayOptions): GatewayHandler {
   };
 }
 
-/** Runs a schema check; a document too deeply nested for the validator's recursion is refused, not a crash. */
-function check(run: (document: unknown) => SchemaViolation[], document: unknown, status: number, code: string): SchemaViolation[] {
+/**
+ * Checks a document against its schema in time linear in its size: the array pre-check first (an
+ * array over its cap is refused before the validator sees it), then the schema. A document too
+ * deeply nested for the validator's recursion is refused, not a crash. Undefined when valid.
+ */
+function check(
+  schemaCheck: SchemaCheck,
+  arrays: (document: unknown) => ArrayLimitResult,
+  document: unknown,
+  status: number,
+  code: string,
+): { listed: SchemaViolation[]; summary: string } | undefined {
+  const sized = arrays(document);
+  if (sized.violation) return { listed: [sized.violation], summary: '1 violation; arrays are checked against their limits before anything else' };
+  let result;
   try {
-    return run(document);
+    result = schemaCheck(document, sized.nodes);
   } catch (e) {
     if (e instanceof RangeError) throw new Refusal(status, code, 'the document is nested too deeply to validate.');
     throw e;
   }
-}
-
-function count(violations: SchemaViolation[]): string {
+  const { violations, complete } = result;
   const n = violations.length;
-  if (n <= MAX_LISTED_VIOLATIONS) return n === 1 ? '1 violation' : `${n} violations`;
-  return `${n} violations, the first ${MAX_LISTED_VIOLATIONS} listed`;
+  if (n === 0) return undefined;
+  const listed = violations.slice(0, MAX_LISTED_VIOLATIONS);
+  if (!complete) return { listed, summary: 'validation stopped at the first violation in a document this large; there may be more' };
+  if (n <= MAX_LISTED_VIOLATIONS) return { listed, summary: n === 1 ? '1 violation' : `${n} violations` };
+  return { listed, summary: `${n} violations, the first ${MAX_LISTED_VIOLATIONS} listed, ${n - MAX_LISTED_VIOLATIONS} more` };
 }
 
 /** The route path: rawPath without a named stage's prefix (the `$default` stage has none) or a trailing slash. */
@@ -279,6 +310,9 @@ function lowerCaseKeys(headers: HttpApiEvent['headers']): Record<string, string 
   for (const [name, value] of Object.entries(headers ?? {})) out[name.toLowerCase()] = value;
   return out;
 }
+
+/** A byte order mark is allowed before UTF-8 JSON (the UTF-8 decoder drops it from base64 bodies too). */
+const withoutBom = (text: string) => (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
 
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}…` : text);
 

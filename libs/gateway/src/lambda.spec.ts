@@ -110,7 +110,7 @@ describe('the Lambda gateway against the AWS emulator', () => {
     await expect(createLambdaGateway({ env: env(), configFile: join(dir, 'missing.json') })).rejects.toThrow(/cannot load .*missing\.json/);
   });
 
-  it('answers a JSON 500 naming the problem when misconfigured, and never throws', async () => {
+  it('answers a generic JSON 500 with a request id when misconfigured (details only in the log), and never throws', async () => {
     const saved = process.env.ENDPOINT_NAME;
     delete process.env.ENDPOINT_NAME;
     const write = process.stdout.write.bind(process.stdout);
@@ -120,12 +120,38 @@ describe('the Lambda gateway against the AWS emulator', () => {
       const result = await handler(event('GET', '/ping'));
       expect(result.statusCode).toBe(500);
       expect(result.headers['content-type']).toBe('application/json');
-      expect(JSON.parse(result.body).error).toContain('ENDPOINT_NAME is not set');
+      expect(JSON.parse(result.body)).toEqual({ error: 'the gateway could not start; its log has the details under request id lambda-req-1.', requestId: 'lambda-req-1' });
     } finally {
       process.stdout.write = write;
       if (saved !== undefined) process.env.ENDPOINT_NAME = saved;
     }
-    expect(JSON.parse(lines[0])).toMatchObject({ level: 'error', status: 500, error: 'misconfigured' });
+    expect(JSON.parse(lines[0])).toMatchObject({ level: 'error', status: 500, error: 'misconfigured', requestId: 'lambda-req-1', exception: expect.stringContaining('ENDPOINT_NAME is not set') });
+  });
+
+  it('never shows an unauthenticated caller the SSM parameter it failed to read (bundled, against the emulator)', async () => {
+    const { outfile } = await bundleGateway({ entry: 'lambda', outfile: join(dir, 'no-token', 'index.js') });
+    writeFileSync(join(dir, 'no-token', 'config.json'), JSON.stringify({ modelName: 'iris-classifier', inputSchema, outputSchema }));
+    const script = `
+      const { handler } = require(${JSON.stringify(outfile)});
+      handler(JSON.parse(process.argv[1])).then((r) => process.stderr.write(JSON.stringify(r)));
+    `;
+    // A real GetParameter against the emulator, for a parameter that does not exist: ParameterNotFound.
+    const parameter = '/ephenv/secret-layout/pr-9/token';
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['-e', script, JSON.stringify(event('POST', '/invocations', irisRequest(1), 'guess'))], {
+      cwd: join(dir, 'no-token'),
+      env: { PATH: process.env.PATH, AWS_ENDPOINT_URL: moto.url, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', ...env(), TOKEN_PARAMETER: parameter },
+    });
+    const result = JSON.parse(stderr.slice(stderr.indexOf('{"statusCode"'))) as { statusCode: number; headers: Record<string, string>; body: string };
+    expect(result.statusCode).toBe(500);
+    expect(result.headers['x-request-id']).toBe('lambda-req-1');
+    expect(JSON.parse(result.body)).toEqual({ error: 'the gateway could not start; its log has the details under request id lambda-req-1.', requestId: 'lambda-req-1' });
+    expect(result.body).not.toMatch(/secret-layout|ParameterNotFound|SSM|arn:|config\.json/);
+    // The operator finds the cause in the log line under the same request id.
+    expect(JSON.parse(stdout.trim().split('\n')[0])).toMatchObject({
+      requestId: 'lambda-req-1',
+      error: 'misconfigured',
+      exception: expect.stringContaining(`${parameter} (ParameterNotFound)`),
+    });
   });
 
   it('runs as a bundled Lambda: index.js and config.json alone, as in the zip', async () => {

@@ -16,6 +16,8 @@ export interface LambdaGatewayConfig {
   modelName?: string;
   inputSchema: object;
   outputSchema: object;
+  /** ephenv.json's `endpoint.maxBatchSize`: the cap on arrays the input schema leaves unbounded. */
+  maxArrayItems?: number;
 }
 
 /** The part of SSMClient the Lambda uses to read its token. */
@@ -61,6 +63,7 @@ export async function createLambdaGateway(deps: LambdaGatewayDependencies = {}):
     outputSchema: config.outputSchema,
     token,
     modelName: config.modelName,
+    maxArrayItems: config.maxArrayItems,
     log: deps.log,
     maxBodyBytes: positiveInteger(env, 'MAX_BODY_BYTES') ?? DEFAULT_MAX_BODY_BYTES,
     timeoutMs: positiveInteger(env, 'MODEL_TIMEOUT_MS') ?? DEFAULT_TIMEOUT_MS,
@@ -97,10 +100,12 @@ export const handler = async (event: HttpApiEvent): Promise<HttpApiResult> => {
     const requestId = event?.requestContext?.requestId || randomUUID();
     const message = e instanceof Error ? e.message : String(e);
     process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'error', requestId, status: 500, error: 'misconfigured', exception: message })}\n`);
+    // The caller is not authenticated yet (the token is what failed to load): the message names
+    // parameters, variables and files, so it goes to the log only.
     return {
       statusCode: 500,
       headers: { 'content-type': 'application/json', 'cache-control': 'no-store', 'x-request-id': requestId },
-      body: JSON.stringify({ error: `the gateway is misconfigured: ${message}`, requestId }),
+      body: JSON.stringify({ error: `the gateway could not start; its log has the details under request id ${requestId}.`, requestId }),
       isBase64Encoded: false,
     };
   }

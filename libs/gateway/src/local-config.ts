@@ -12,6 +12,13 @@ export interface LocalGatewayConfig {
   host?: string;
   token: string;
   maxBodyBytes?: number;
+  /** Cap on arrays the input schema leaves unbounded: ephenv.json's `endpoint.maxBatchSize`. */
+  maxArrayItems?: number;
+  /** Connections open at once (default 64). */
+  maxConnections?: number;
+  /** Time allowed for a request's headers, then its body (defaults 10 s and 30 s). */
+  headersTimeoutMs?: number;
+  bodyTimeoutMs?: number;
   /** Paths of the schemas, absolute or relative to the config file. */
   inputSchema: string;
   outputSchema: string;
@@ -30,6 +37,10 @@ const CONFIG_SCHEMA = {
     host: { type: 'string', minLength: 1 },
     token: { type: 'string', minLength: 1 },
     maxBodyBytes: { type: 'integer', minimum: 1 },
+    maxArrayItems: { type: 'integer', minimum: 1 },
+    maxConnections: { type: 'integer', minimum: 1 },
+    headersTimeoutMs: { type: 'integer', minimum: 1 },
+    bodyTimeoutMs: { type: 'integer', minimum: 1 },
     inputSchema: { type: 'string', minLength: 1 },
     outputSchema: { type: 'string', minLength: 1 },
     modelUrl: { type: 'string', pattern: '^https?://' },

@@ -2,6 +2,7 @@
  * The local preview's gateway process: `node <bundle> <config.json>`. Started detached by the local
  * provider; logs JSON lines on stdout; SIGTERM or SIGINT closes it cleanly with exit code 0.
  */
+import { bearerCheck } from './authorize';
 import { createHandler } from './handler';
 import { createHttpInvoker } from './invoke-http';
 import { readLocalConfig } from './local-config';
@@ -19,10 +20,22 @@ async function main(configFile: string | undefined) {
     token: config.token,
     invoker,
     maxBodyBytes: config.maxBodyBytes,
+    maxArrayItems: config.maxArrayItems,
     timeoutMs: config.timeoutMs,
     modelName: config.modelName,
   });
-  const gateway = await startLocalGateway({ handler, host: config.host, port: config.port, maxBodyBytes: config.maxBodyBytes });
+  const checkToken = bearerCheck(config.token);
+  const gateway = await startLocalGateway({
+    handler,
+    authorize: (authorization) => checkToken(authorization) === undefined,
+    host: config.host,
+    port: config.port,
+    maxBodyBytes: config.maxBodyBytes,
+    maxConnections: config.maxConnections,
+    headersTimeoutMs: config.headersTimeoutMs,
+    bodyTimeoutMs: config.bodyTimeoutMs,
+    log: line,
+  });
   line({ level: 'info', event: 'listening', url: gateway.url, model: config.modelName, modelUrl: config.modelUrl, pid: process.pid });
 
   let stopping = false;

@@ -6,6 +6,12 @@ export function bodyBytes(event: HttpApiEvent): Buffer {
   return Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
 }
 
+/** Size of the body in bytes, computed without decoding or copying it. */
+export function bodyLength(event: HttpApiEvent): number {
+  if (typeof event.body !== 'string') return 0;
+  return Buffer.byteLength(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+}
+
 /** The media type and charset of a Content-Type header, lowercased; undefined when there is none. */
 export function mediaType(header: string | undefined): { type: string; charset?: string } | undefined {
   if (!header) return undefined;

@@ -19,12 +19,27 @@ output "ecr_repository_urls" {
 }
 
 output "deploy_role_arn" {
-  description = "Role GitHub Actions assumes (aws-actions/configure-aws-credentials role-to-assume) to deploy, destroy and reap previews."
-  value       = aws_iam_role.deploy.arn
+  description = "Role pull-request workflows assume (repository variable EPHENV_DEPLOY_ROLE_ARN) to deploy and destroy their previews."
+  value       = aws_iam_role.github["deploy"].arn
+}
+
+output "reaper_role_arn" {
+  description = "Role the reaper workflow on the default branch assumes (repository variable EPHENV_REAPER_ROLE_ARN) to reap expired previews."
+  value       = aws_iam_role.github["reaper"].arn
+}
+
+output "preview_policy" {
+  description = "The preview policy the deploy role's IAM conditions were written from (preview_policy_file with the schema's defaults)."
+  value       = local.preview_policy
+}
+
+output "budget_name" {
+  description = "AWS Budgets budget watching the monthly cost of resources tagged Environment=Ephemeral (null without budget_alert_emails)."
+  value       = one(aws_budgets_budget.previews[*].name)
 }
 
 output "github_oidc_provider_arn" {
-  description = "ARN of the GitHub Actions OIDC provider the deploy role trusts."
+  description = "ARN of the GitHub Actions OIDC provider the deploy and reaper roles trust."
   value       = local.github_oidc_provider_arn
 }
 

@@ -77,9 +77,9 @@ variable "ecr_keep_images" {
 }
 
 variable "ecr_image_tag_mutability" {
-  description = "MUTABLE lets CI re-push an image for the same git SHA (a re-run); IMMUTABLE forbids overwriting a tag."
+  description = "IMMUTABLE (the default) forbids overwriting a tag, so the image a preview ran (tagged with its git SHA) cannot be swapped under it; MUTABLE lets CI re-push the same tag."
   type        = string
-  default     = "MUTABLE"
+  default     = "IMMUTABLE"
 
   validation {
     condition     = contains(["MUTABLE", "IMMUTABLE"], var.ecr_image_tag_mutability)
@@ -124,8 +124,41 @@ variable "github_oidc_thumbprints" {
   }
 }
 
+variable "github_default_branch" {
+  description = "Default branch of github_repository: only workflows running on it (the scheduled reaper) may assume the reaper role."
+  type        = string
+  default     = "main"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9._/-]{1,200}$", var.github_default_branch))
+    error_message = "github_default_branch must be a branch name such as main (no wildcards)."
+  }
+}
+
+variable "reaper_workflow" {
+  description = "Path of the reaper workflow in github_repository; the reaper role trusts only this workflow on the default branch (the token's job_workflow_ref)."
+  type        = string
+  default     = ".github/workflows/reaper.yml"
+
+  validation {
+    condition     = can(regex("^\\.github/workflows/[A-Za-z0-9._-]+\\.ya?ml$", var.reaper_workflow))
+    error_message = "reaper_workflow must be a workflow file such as .github/workflows/reaper.yml."
+  }
+}
+
+variable "reaper_role_name" {
+  description = "Name of the role the reaper workflow assumes: it may read, destroy and list previews, never create one."
+  type        = string
+  default     = "ephenv-reaper"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9+=,.@_-]{1,44}$", var.reaper_role_name))
+    error_message = "reaper_role_name must be 1 to 44 characters of letters, digits and +=,.@_- (the policy names derived from it must fit 64)."
+  }
+}
+
 variable "deploy_role_name" {
-  description = "Name of the role GitHub Actions assumes to deploy, destroy and reap previews."
+  description = "Name of the role pull-request workflows assume to deploy and destroy their previews."
   type        = string
   default     = "ephenv-deploy"
 
@@ -164,6 +197,55 @@ variable "parameter_prefix" {
   validation {
     condition     = can(regex("^(/[A-Za-z0-9_.-]+)+$", var.parameter_prefix))
     error_message = "parameter_prefix must be an SSM path such as /ephenv (leading slash, no trailing slash)."
+  }
+}
+
+################################################################################
+# Cost limits
+################################################################################
+
+variable "preview_policy_file" {
+  description = "The workspace preview policy (ephenv.policy.json, schema libs/core/ephenv.policy.schema.json) whose limits become IAM conditions of the deploy role. Null reads the workspace root's ephenv.policy.json (three folders above this module). Apply from the default branch's checkout."
+  type        = string
+  default     = null
+}
+
+variable "budget_name" {
+  description = "Name of the AWS Budgets budget that watches what previews cost."
+  type        = string
+  default     = "ephenv-previews"
+}
+
+variable "budget_limit_usd" {
+  description = "Monthly cost (USD) of every resource tagged Environment=Ephemeral, across all previews, that the budget alerts on."
+  type        = number
+  default     = 200
+
+  validation {
+    condition     = var.budget_limit_usd > 0
+    error_message = "budget_limit_usd must be greater than 0."
+  }
+}
+
+variable "budget_alert_threshold_percent" {
+  description = "Percentage of budget_limit_usd actually spent at which the alert addresses get an e-mail (a second alert fires when the month's forecast exceeds the limit)."
+  type        = number
+  default     = 80
+
+  validation {
+    condition     = var.budget_alert_threshold_percent > 0 && var.budget_alert_threshold_percent <= 1000
+    error_message = "budget_alert_threshold_percent must be greater than 0 and at most 1000."
+  }
+}
+
+variable "budget_alert_emails" {
+  description = "E-mail addresses that receive the budget's alerts (up to 10). The budget is created when at least one is given; leave empty only where another budget already watches the account."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = length(var.budget_alert_emails) <= 10 && alltrue([for address in var.budget_alert_emails : can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", address))])
+    error_message = "budget_alert_emails must list at most 10 e-mail addresses, e.g. [\"ml-platform@example.com\"]."
   }
 }
 

@@ -2,12 +2,16 @@
 # Token
 ################################################################################
 
+# Write-only (Terraform 1.11): the token goes to SSM and nowhere else, neither the plan nor the
+# state, so whoever can read the state bucket cannot call the preview. SSM gets it again only when
+# token_version changes.
 resource "aws_ssm_parameter" "token" {
-  name        = "${var.parameter_prefix}/${local.name}/token"
-  description = "Bearer token of the ephenv preview ${local.name}"
-  type        = "SecureString"
-  value       = var.token
-  tags        = local.tags
+  name             = "${var.parameter_prefix}/${local.name}/token"
+  description      = "Bearer token of the ephenv preview ${local.name}"
+  type             = "SecureString"
+  value_wo         = var.token
+  value_wo_version = var.token_version
+  tags             = local.tags
 }
 
 ################################################################################
@@ -30,6 +34,8 @@ resource "aws_lambda_function" "gateway" {
   filename         = var.gateway_zip
   source_code_hash = filebase64sha256(var.gateway_zip)
   memory_size      = var.gateway_memory_mb
+  # A ceiling of its own, so one preview's traffic cannot take the account's Lambda concurrency.
+  reserved_concurrent_executions = var.gateway_reserved_concurrency
   # Room for the model call plus the gateway's own work, still inside API Gateway's 30 s.
   timeout = ceil(var.model_timeout_ms / 1000) + 2
 

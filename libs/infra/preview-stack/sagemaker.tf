@@ -18,6 +18,11 @@ locals {
     instance_type   = local.serverless ? null : var.instance_type
     instance_count  = local.serverless ? null : var.instance_count
   })), 0, 8)}"
+
+  # Every tag but GitSha: the model, its endpoint config and the endpoint change only when the
+  # serving does (the image, named by its content, or the endpoint's size), not on every commit.
+  # Which commit runs is on the gateway Lambda, the roles and the log groups.
+  serving_tags = { for key, value in local.tags : key => value if key != "GitSha" }
 }
 
 resource "aws_cloudwatch_log_group" "endpoint" {
@@ -38,7 +43,7 @@ resource "aws_sagemaker_model" "this" {
     environment    = length(var.model_environment) > 0 ? var.model_environment : null
   }
 
-  tags = local.tags
+  tags = local.serving_tags
 
   # The role's policy must exist before SageMaker pulls the image with it.
   depends_on = [aws_iam_role_policy.sagemaker]
@@ -69,7 +74,7 @@ resource "aws_sagemaker_endpoint_configuration" "this" {
     }
   }
 
-  tags = local.tags
+  tags = local.serving_tags
 
   lifecycle {
     create_before_destroy = true
@@ -81,7 +86,7 @@ resource "aws_sagemaker_endpoint_configuration" "this" {
 resource "aws_sagemaker_endpoint" "this" {
   name                 = local.name
   endpoint_config_name = aws_sagemaker_endpoint_configuration.this.name
-  tags                 = local.tags
+  tags                 = local.serving_tags
 
   # SageMaker writes to this group; created first so destroy leaves no orphan behind.
   depends_on = [aws_cloudwatch_log_group.endpoint]

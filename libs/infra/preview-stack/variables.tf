@@ -23,7 +23,7 @@ variable "pr_number" {
 }
 
 variable "git_sha" {
-  description = "Git commit the preview was built from (7 to 40 lowercase hex characters); tagged as GitSha on every resource."
+  description = "Git commit the preview was built from (7 to 40 lowercase hex characters); tagged as GitSha on every resource but the SageMaker ones (which change only with the serving) and the API stage."
   type        = string
 
   validation {
@@ -40,6 +40,11 @@ variable "ttl_hours" {
   validation {
     condition     = var.ttl_hours > 0 && var.ttl_hours <= 720
     error_message = "ttl_hours must be greater than 0 and at most 720 (30 days)."
+  }
+
+  validation {
+    condition     = var.ttl_hours <= var.max_ttl_hours
+    error_message = "ttl_hours (ephenv.json preview.ttlHours) is above the preview policy's maxTtlHours (variable max_ttl_hours, from ephenv.policy.json on the base branch); change the policy through a pull request to the base branch."
   }
 }
 
@@ -100,6 +105,11 @@ variable "memory_size_mb" {
     condition     = contains([1024, 2048, 3072, 4096, 5120, 6144], var.memory_size_mb)
     error_message = "memory_size_mb must be one of 1024, 2048, 3072, 4096, 5120, 6144."
   }
+
+  validation {
+    condition     = var.endpoint_type != "serverless" || var.memory_size_mb <= var.max_serverless_memory_size_mb
+    error_message = "memory_size_mb (ephenv.json endpoint.memorySizeMb) is above the preview policy's maxServerlessMemorySizeMb (variable max_serverless_memory_size_mb, from ephenv.policy.json on the base branch); change the policy through a pull request to the base branch."
+  }
 }
 
 variable "max_concurrency" {
@@ -110,6 +120,11 @@ variable "max_concurrency" {
   validation {
     condition     = var.max_concurrency >= 1 && var.max_concurrency <= 200 && floor(var.max_concurrency) == var.max_concurrency
     error_message = "max_concurrency must be a whole number between 1 and 200."
+  }
+
+  validation {
+    condition     = var.endpoint_type != "serverless" || var.max_concurrency <= var.max_serverless_concurrency
+    error_message = "max_concurrency (ephenv.json endpoint.maxConcurrency) is above the preview policy's maxServerlessConcurrency (variable max_serverless_concurrency, from ephenv.policy.json on the base branch); change the policy through a pull request to the base branch."
   }
 }
 
@@ -122,6 +137,11 @@ variable "instance_type" {
     condition     = can(regex("^ml\\.[a-z0-9-]+\\.[a-z0-9]+$", var.instance_type))
     error_message = "instance_type must be a SageMaker instance type such as ml.t2.medium."
   }
+
+  validation {
+    condition     = var.endpoint_type != "realtime" || contains(var.allowed_instance_types, var.instance_type)
+    error_message = "instance_type (ephenv.json endpoint.instanceType) is not among the preview policy's allowedInstanceTypes (variable allowed_instance_types, from ephenv.policy.json on the base branch); change the policy through a pull request to the base branch."
+  }
 }
 
 variable "instance_count" {
@@ -132,6 +152,70 @@ variable "instance_count" {
   validation {
     condition     = var.instance_count >= 1 && var.instance_count <= 10 && floor(var.instance_count) == var.instance_count
     error_message = "instance_count must be a whole number between 1 and 10."
+  }
+
+  validation {
+    condition     = var.endpoint_type != "realtime" || var.instance_count <= var.max_instance_count
+    error_message = "instance_count (ephenv.json endpoint.instanceCount) is above the preview policy's maxInstanceCount (variable max_instance_count, from ephenv.policy.json on the base branch); change the policy through a pull request to the base branch."
+  }
+}
+
+################################################################################
+# Preview policy (ephenv.policy.json on the base branch; defaults: its schema's)
+################################################################################
+
+variable "allowed_instance_types" {
+  description = "Instance types a realtime preview may use (preview policy allowedInstanceTypes)."
+  type        = list(string)
+  default     = ["ml.t2.medium", "ml.t3.medium", "ml.m5.large", "ml.c5.large"]
+
+  validation {
+    condition     = length(var.allowed_instance_types) > 0
+    error_message = "allowed_instance_types must name at least one instance type."
+  }
+}
+
+variable "max_instance_count" {
+  description = "Most instances a realtime preview may run (preview policy maxInstanceCount)."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = var.max_instance_count >= 1 && floor(var.max_instance_count) == var.max_instance_count
+    error_message = "max_instance_count must be a whole number of at least 1."
+  }
+}
+
+variable "max_serverless_memory_size_mb" {
+  description = "Most memory a serverless preview may ask for, in MB (preview policy maxServerlessMemorySizeMb)."
+  type        = number
+  default     = 4096
+
+  validation {
+    condition     = contains([1024, 2048, 3072, 4096, 5120, 6144], var.max_serverless_memory_size_mb)
+    error_message = "max_serverless_memory_size_mb must be one of 1024, 2048, 3072, 4096, 5120, 6144."
+  }
+}
+
+variable "max_serverless_concurrency" {
+  description = "Most concurrent invocations a serverless preview may ask for (preview policy maxServerlessConcurrency)."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.max_serverless_concurrency >= 1 && var.max_serverless_concurrency <= 200
+    error_message = "max_serverless_concurrency must be between 1 and 200."
+  }
+}
+
+variable "max_ttl_hours" {
+  description = "Longest a preview may live, in hours (preview policy maxTtlHours); the reaper removes older previews whatever their ExpiresAt."
+  type        = number
+  default     = 168
+
+  validation {
+    condition     = var.max_ttl_hours > 0
+    error_message = "max_ttl_hours must be greater than 0."
   }
 }
 
@@ -244,13 +328,36 @@ variable "throttling_burst_limit" {
 }
 
 variable "token" {
-  description = "Bearer token that callers of the preview must present; stored as an SSM SecureString the gateway reads."
+  description = "Bearer token that callers of the preview must present; stored as an SSM SecureString the gateway reads. Ephemeral: never in a plan or state file."
   type        = string
   sensitive   = true
+  ephemeral   = true
 
   validation {
     condition     = length(var.token) >= 16 && can(regex("^[A-Za-z0-9._~+/=-]+$", var.token))
     error_message = "token must be at least 16 characters of a bearer-token alphabet (letters, digits, . _ ~ + / = -)."
+  }
+}
+
+variable "token_version" {
+  description = "Version of the token written to SSM (write-only): increase it to replace the stored token with a new var.token; the same version leaves SSM as it is."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.token_version >= 1 && floor(var.token_version) == var.token_version
+    error_message = "token_version must be a whole number of at least 1."
+  }
+}
+
+variable "gateway_reserved_concurrency" {
+  description = "Concurrent executions reserved for (and capping) the gateway Lambda, so one preview cannot use the account's whole Lambda concurrency."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.gateway_reserved_concurrency >= 1 && var.gateway_reserved_concurrency <= 100 && floor(var.gateway_reserved_concurrency) == var.gateway_reserved_concurrency
+    error_message = "gateway_reserved_concurrency must be a whole number between 1 and 100."
   }
 }
 

@@ -1,5 +1,7 @@
 terraform {
-  required_version = ">= 1.6"
+  # 1.11: write-only arguments (the token's value_wo) and ephemeral variables; 1.9 already: variable
+  # validations that refer to other variables (the preview policy).
+  required_version = ">= 1.11"
 
   required_providers {
     aws = {

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emulatorClientConfig, emulatorProcessEnv, startMoto, type MotoServer } from '../../../tools/aws-emulator';
 import { terraformEnv } from '@ephenv/deploy';
 import { boto3, ok, stageModule, terraform, terraformInit, terraformOk, workspaceRoot } from './support/terraform';
+import { testTimeout } from './support/budget';
 
 const ACCOUNT = '123456789012'; // moto's account
 const BUCKET = 'ephenv-state-test';
@@ -21,6 +22,8 @@ const vars = [
   `github_repository=${REPOSITORY}`,
   '-var',
   'force_destroy=true',
+  '-var',
+  `preview_policy_file=${join(workspaceRoot, 'ephenv.policy.json')}`,
 ];
 
 describe('bootstrap module against moto', () => {
@@ -111,25 +114,29 @@ describe('bootstrap module against moto', () => {
         Action: 'sts:AssumeRoleWithWebIdentity',
         Principal: { Federated: outputs.github_oidc_provider_arn.value },
         Condition: {
-          StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' },
-          StringLike: { 'token.actions.githubusercontent.com:sub': `repo:${REPOSITORY}:*` },
+          StringEquals: {
+            'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
+            'token.actions.githubusercontent.com:sub': `repo:${REPOSITORY}:pull_request`,
+          },
         },
       },
     ]);
     expect(ok(attached).AttachedPolicies.map((p: { PolicyName: string }) => p.PolicyName).sort()).toEqual(
       ['gateways', 'images', 'logs', 'models', 'roles', 'state'].map((k) => `ephenv-deploy-${k}`),
     );
+    expect(outputs.reaper_role_arn.value).toBe(`arn:aws:iam::${ACCOUNT}:role/ephenv/ephenv-reaper`);
 
     const ecr = new ECRClient(emulatorClientConfig(moto.endpoint));
     const repos = await ecr.send(new DescribeRepositoriesCommand({ repositoryNames: MODELS }));
     expect(repos.repositories?.map((r) => r.imageScanningConfiguration?.scanOnPush)).toEqual([true, true]);
+    expect(repos.repositories?.map((r) => r.imageTagMutability)).toEqual(['IMMUTABLE', 'IMMUTABLE']);
     const lifecyclePolicy = await ecr.send(new GetLifecyclePolicyCommand({ repositoryName: 'iris-classifier' }));
     const rules = JSON.parse(lifecyclePolicy.lifecyclePolicyText!).rules;
     expect(rules.map((r: { selection: unknown }) => r.selection)).toEqual([
       { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 7 },
       { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 30 },
     ]);
-  }, 240_000);
+  }, testTimeout(3));
 
   it('lets the deploy role touch only the previews of the listed models, and create roles only under the boundary', async () => {
     const arnOf = (name: string) => `arn:aws:iam::${ACCOUNT}:policy/ephenv/ephenv-deploy-${name}`;
@@ -138,17 +145,21 @@ describe('bootstrap module against moto', () => {
 
     const models = await policyDocument(arnOf('models'));
     expect(models.Statement.find((s: { Sid: string }) => s.Sid === 'ManagePreviewSageMaker').Resource).toEqual(
-      MODELS.map((m) => `arn:aws:sagemaker:us-east-1:${ACCOUNT}:*/${m}-pr-*`),
+      MODELS.flatMap((m) => ['model', 'endpoint-config', 'endpoint'].map((kind) => `arn:aws:sagemaker:us-east-1:${ACCOUNT}:${kind}/${m}-pr-*`)),
     );
 
     const roles = await policyDocument(arnOf('roles'));
     const create = roles.Statement.find((s: { Sid: string }) => s.Sid === 'CreatePreviewRolesUnderBoundary');
     expect(create.Action).toContain('iam:CreateRole');
-    expect(create.Condition).toEqual({ StringEquals: { 'iam:PermissionsBoundary': boundary } });
+    expect(create.Condition).toEqual({
+      StringEquals: { 'iam:PermissionsBoundary': boundary, 'aws:RequestTag/ManagedBy': 'ephenv', 'aws:RequestTag/Environment': 'Ephemeral' },
+    });
     expect(create.Resource).toEqual(MODELS.map((m) => `arn:aws:iam::${ACCOUNT}:role/ephenv/${m}-pr-*`));
     const actions = roles.Statement.flatMap((s: { Action: string | string[] }) => s.Action);
     expect(actions).not.toContain('iam:DeleteRolePermissionsBoundary');
     expect(actions).not.toContain('iam:AttachRolePolicy');
+    expect(actions).not.toContain('iam:UntagRole');
+    expect(actions).not.toContain('iam:UpdateAssumeRolePolicy');
 
     const images = await policyDocument(arnOf('images'));
     expect([...images.Statement.find((s: { Sid: string }) => s.Sid === 'PushModelImages').Resource].sort()).toEqual(
@@ -159,13 +170,13 @@ describe('bootstrap module against moto', () => {
     expect(previewRoles.Statement.find((s: { Sid: string }) => s.Sid === 'InvokePreviewEndpoints').Resource).toEqual(
       MODELS.map((m) => `arn:aws:sagemaker:us-east-1:${ACCOUNT}:endpoint/${m}-pr-*`),
     );
-  }, 60_000);
+  }, testTimeout(1));
 
   it('plans no change when applied again', async () => {
     const plan = await terraform(['plan', '-detailed-exitcode', '-input=false', '-no-color', ...vars], { cwd: dir, env });
     expect(plan.stdout).toContain('No changes.');
     expect(plan.code).toBe(0);
-  }, 120_000);
+  }, testTimeout(1));
 
   it('destroys everything it created', async () => {
     timings.destroy = (await terraformOk(['destroy', '-auto-approve', '-input=false', '-no-color', ...vars], { cwd: dir, env })).ms;
@@ -187,5 +198,5 @@ describe('bootstrap module against moto', () => {
     expect(ok(policies).Policies).toEqual([]);
     const ecr = new ECRClient(emulatorClientConfig(moto.endpoint));
     await expect(ecr.send(new DescribeRepositoriesCommand({ repositoryNames: MODELS }))).rejects.toThrow(/RepositoryNotFound|does not exist/);
-  }, 120_000);
+  }, testTimeout(1));
 });

@@ -7,6 +7,7 @@ import {
   ListTagsCommand,
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetParameterCommand, ListTagsForResourceCommand as ListParameterTagsCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { strToU8, zipSync } from 'fflate';
 import { createHash, randomBytes } from 'node:crypto';
@@ -17,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emulatorClientConfig, emulatorProcessEnv, startMoto, type MotoServer } from '../../../tools/aws-emulator';
 import { s3BackendArgs, terraformEnv } from '@ephenv/deploy';
 import { boto3, ok, stageExampleRoot, terraform, terraformInit, terraformOk, workspaceRoot } from './support/terraform';
+import { LOCK_TIMEOUT, testTimeout } from './support/budget';
 
 const ACCOUNT = '123456789012'; // moto's account
 const MODEL = 'iris-classifier';
@@ -31,6 +33,9 @@ const SECOND_SHA = '89abcdef0123456789abcdef0123456789abcdef';
 const TTL_HOURS = 48;
 
 type Tags = Record<string, string>;
+
+/** The SageMaker resources, tagged without GitSha. */
+const SERVING = ['endpoint', 'endpoint config', 'model'];
 
 describe('preview stack (example root) against moto', () => {
   let moto: MotoServer;
@@ -147,18 +152,47 @@ describe('preview stack (example root) against moto', () => {
     const init = await terraformInit(backend, { cwd: root, env });
     timings.init = init.ms;
     expect(init.stdout).toContain('Successfully configured the backend "s3"');
-  }, 60_000);
+  }, testTimeout(1));
 
   it('rejects invalid settings with messages that say what is allowed', async () => {
     const plan = await terraform(
-      ['plan', '-lock=false', '-input=false', '-no-color', ...vars(FIRST_SHA, ['-var', 'endpoint_type=gpu', '-var', 'memory_size_mb=1000'])],
+      ['plan', '-lock=false', '-input=false', '-no-color', ...vars(FIRST_SHA, ['-var', 'endpoint_type=gpu', '-var', 'model_timeout_ms=50'])],
       { cwd: root, env },
     );
     expect(plan.code).toBe(1);
     const stderr = plan.stderr.replace(/\s+│?\s*/g, ' ');
     expect(stderr).toContain('endpoint_type must be "serverless" or "realtime"');
-    expect(stderr).toContain('memory_size_mb must be one of 1024, 2048, 3072, 4096, 5120, 6144');
-  }, 60_000);
+    expect(stderr).toContain('model_timeout_ms must be a whole number between 100 and 27000');
+  }, testTimeout(1));
+
+  it('refuses at plan time what the preview policy variables do not allow, and accepts what they do', async () => {
+    const plan = (extra: string[]) => terraform(['plan', '-lock=false', '-input=false', '-no-color', ...vars(FIRST_SHA, extra)], { cwd: root, env });
+    const flat = (text: string) => text.replace(/\s+│?\s*/g, ' ');
+    const policy = ['-var', 'allowed_instance_types=["ml.t3.medium","ml.m5.large"]', '-var', 'max_instance_count=2', '-var', 'max_ttl_hours=24'];
+
+    // IAM has no condition key for a realtime endpoint's instance count: this validation (and the
+    // deploy's policy check before it) is what refuses too many instances.
+    const refused = await plan([...policy, '-var', 'endpoint_type=realtime', '-var', 'instance_type=ml.p4d.24xlarge', '-var', 'instance_count=11', '-var', 'ttl_hours=48']);
+    expect(refused.code).toBe(1);
+    const stderr = flat(refused.stderr);
+    expect(stderr).toContain("instance_type (ephenv.json endpoint.instanceType) is not among the preview policy's allowedInstanceTypes");
+    expect(stderr).toContain("instance_count (ephenv.json endpoint.instanceCount) is above the preview policy's maxInstanceCount");
+    expect(stderr).toContain("ttl_hours (ephenv.json preview.ttlHours) is above the preview policy's maxTtlHours");
+
+    // With no policy variables the module's defaults (the schema's default policy) still refuse a GPU type.
+    const byDefault = await plan(['-var', 'endpoint_type=realtime', '-var', 'instance_type=ml.g5.xlarge']);
+    expect(byDefault.code).toBe(1);
+    expect(flat(byDefault.stderr)).toContain("is not among the preview policy's allowedInstanceTypes");
+
+    const serverless = await plan(['-var', 'max_serverless_memory_size_mb=2048', '-var', 'max_serverless_concurrency=4', '-var', 'memory_size_mb=3072', '-var', 'max_concurrency=5']);
+    expect(serverless.code).toBe(1);
+    expect(flat(serverless.stderr)).toContain("memory_size_mb (ephenv.json endpoint.memorySizeMb) is above the preview policy's maxServerlessMemorySizeMb");
+    expect(flat(serverless.stderr)).toContain("max_concurrency (ephenv.json endpoint.maxConcurrency) is above the preview policy's maxServerlessConcurrency");
+
+    // At the limits: planned. A serverless preview is not held to the instance rules, nor a realtime one to the serverless ones.
+    expect((await plan([...policy, '-var', 'endpoint_type=realtime', '-var', 'instance_type=ml.m5.large', '-var', 'instance_count=2', '-var', 'ttl_hours=24', '-var', 'memory_size_mb=6144'])).code).toBe(0);
+    expect((await plan([...policy, '-var', 'instance_type=ml.p4d.24xlarge', '-var', 'instance_count=9', '-var', 'ttl_hours=24'])).code).toBe(0);
+  }, 300_000);
 
   it('plans a realtime endpoint with provisioned instances and the 6 MB body limit', async () => {
     const extra = ['-var', 'endpoint_type=realtime', '-var', 'instance_type=ml.m5.large', '-var', 'instance_count=2'];
@@ -170,10 +204,10 @@ describe('preview stack (example root) against moto', () => {
     ]);
     const gateway = plan.resource_changes.find((c: { address: string }) => c.address === 'module.preview.aws_lambda_function.gateway');
     expect(gateway.change.after.environment[0].variables.MAX_BODY_BYTES).toBe(String(6 * 1024 * 1024));
-  }, 60_000);
+  }, testTimeout(2));
 
   it('applies a serverless preview whose every resource carries the preview tags', async () => {
-    const apply = await terraformOk(['apply', '-auto-approve', '-input=false', '-no-color', '-lock-timeout=60s', ...vars(FIRST_SHA)], {
+    const apply = await terraformOk(['apply', '-auto-approve', '-input=false', '-no-color', LOCK_TIMEOUT, ...vars(FIRST_SHA)], {
       cwd: root,
       env,
     });
@@ -210,8 +244,10 @@ describe('preview stack (example root) against moto', () => {
     expect(outputs.tags).toEqual(expected);
     const tags = await collectTags();
     expect(Object.keys(tags)).toHaveLength(11);
-    for (const [resource, actual] of Object.entries(tags)) expect({ resource, tags: actual }).toEqual({ resource, tags: expected });
-  }, 180_000);
+    // The SageMaker resources change only with the serving: every tag but GitSha.
+    const { GitSha: _sha, ...serving } = expected;
+    for (const [resource, actual] of Object.entries(tags)) expect({ resource, tags: actual }).toEqual({ resource, tags: SERVING.includes(resource) ? serving : expected });
+  }, testTimeout(2));
 
   it('wires endpoint, gateway Lambda, HTTP API and least-privilege roles together', async () => {
     const sm = sagemaker();
@@ -305,16 +341,28 @@ describe('preview stack (example root) against moto', () => {
 
     const [state] = await boto3([{ service: 's3', operation: 'head_object', params: { Bucket: STATE_BUCKET, Key: STATE_KEY } }], env);
     expect(ok(state).ContentLength).toBeGreaterThan(0);
-  }, 60_000);
+
+    // The token is write-only: the state in the bucket has the parameter, not its value.
+    const s3 = new S3Client({ ...emulatorClientConfig(moto.endpoint), forcePathStyle: true });
+    const stateText = await (await s3.send(new GetObjectCommand({ Bucket: STATE_BUCKET, Key: STATE_KEY }))).Body!.transformToString();
+    expect(stateText).toContain(outputs.token_parameter_name);
+    expect(stateText).not.toContain(token);
+    const parameterState = JSON.parse(stateText).resources.find((r: { type: string }) => r.type === 'aws_ssm_parameter').instances[0].attributes;
+    expect(parameterState.value_wo).toBeNull();
+    expect(parameterState.value_wo_version).toBe(1);
+  }, testTimeout(1));
 
   it('re-applies a new commit in place and keeps CreatedAt', async () => {
-    const planned = await terraformOk(['plan', '-input=false', '-no-color', '-out=next.tfplan', ...vars(SECOND_SHA)], { cwd: root, env });
+    const planned = await terraformOk(['plan', '-input=false', '-no-color', LOCK_TIMEOUT, '-out=next.tfplan', ...vars(SECOND_SHA)], { cwd: root, env });
     timings.plan = planned.ms;
     const plan = JSON.parse((await terraformOk(['show', '-json', 'next.tfplan'], { cwd: root, env })).stdout);
     const actions = new Set<string>(plan.resource_changes.flatMap((c: { change: { actions: string[] } }) => c.change.actions));
     expect([...actions].sort()).toEqual(['no-op', 'update']);
+    // A new commit with the same image leaves SageMaker alone: no UpdateEndpoint, no new endpoint config.
+    const sagemakerChanges = plan.resource_changes.filter((c: { type: string; change: { actions: string[] } }) => c.type.startsWith('aws_sagemaker_') && c.change.actions.join() !== 'no-op');
+    expect(sagemakerChanges).toEqual([]);
 
-    timings.reapply = (await terraformOk(['apply', '-input=false', '-no-color', '-lock-timeout=60s', 'next.tfplan'], { cwd: root, env })).ms;
+    timings.reapply = (await terraformOk(['apply', '-input=false', '-no-color', LOCK_TIMEOUT, 'next.tfplan'], { cwd: root, env })).ms;
     const after = await readOutputs();
     expect(after.created_at).toBe(outputs.created_at);
     expect(after.expires_at).toBe(outputs.expires_at);
@@ -325,19 +373,19 @@ describe('preview stack (example root) against moto', () => {
     for (const [resource, actual] of Object.entries(tags)) {
       expect({ resource, GitSha: actual.GitSha, CreatedAt: actual.CreatedAt }).toEqual({
         resource,
-        GitSha: SECOND_SHA,
+        GitSha: SERVING.includes(resource) ? undefined : SECOND_SHA,
         CreatedAt: outputs.created_at,
       });
     }
 
-    const again = await terraform(['plan', '-detailed-exitcode', '-input=false', '-no-color', ...vars(SECOND_SHA)], { cwd: root, env });
+    const again = await terraform(['plan', '-detailed-exitcode', '-input=false', '-no-color', LOCK_TIMEOUT, ...vars(SECOND_SHA)], { cwd: root, env });
     expect(again.stdout).toContain('No changes.');
     expect(again.code).toBe(0);
-  }, 180_000);
+  }, testTimeout(5));
 
   it('destroys every resource of the preview and releases the state lock', async () => {
     timings.destroy = (
-      await terraformOk(['destroy', '-auto-approve', '-input=false', '-no-color', '-lock-timeout=60s', ...vars(SECOND_SHA)], { cwd: root, env })
+      await terraformOk(['destroy', '-auto-approve', '-input=false', '-no-color', LOCK_TIMEOUT, ...vars(SECOND_SHA)], { cwd: root, env })
     ).ms;
 
     const sm = sagemaker();
@@ -371,5 +419,5 @@ describe('preview stack (example root) against moto', () => {
     // Only the state digest remains in the lock table: no run still holds the lock.
     const lockIds = ok(locks).Items.map((item: { LockID: { S: string } }) => item.LockID.S);
     expect(lockIds).toEqual([`${STATE_BUCKET}/${STATE_KEY}-md5`]);
-  }, 180_000);
+  }, testTimeout(1));
 });

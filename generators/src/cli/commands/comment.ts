@@ -4,8 +4,7 @@ import { parseArgs } from 'node:util';
 import { resolvePr } from '@ephenv/deploy';
 import { collectSecrets, findSecrets, GitHubError, githubTargetFromEnv, upsertStickyComment, type UpsertOptions } from '../../report';
 import { defaultCommentFile, displayPath, processIo, type CommandIo } from './report';
-
-export const COMMENT_USAGE = 'ephenv comment --pr <n> [--file dist/ephenv/comment.md]';
+import { COMMENT_USAGE } from '../usage';
 
 /**
  * `ephenv comment`: posts the report as the PR's one sticky comment, updating it in place on

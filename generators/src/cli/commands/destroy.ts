@@ -1,8 +1,7 @@
 import { parseArgs } from 'node:util';
 import { listRecords, normalizePr } from '@ephenv/core';
 import { destroyPr, destroyPreview, providerName } from '@ephenv/deploy';
-
-export const DESTROY_USAGE = 'ephenv destroy --pr <n> [--provider local|aws] [--lock-timeout <duration>]';
+import { DESTROY_USAGE } from '../usage';
 
 /**
  * `ephenv destroy --pr <n>`: every model's preview of the PR (when it closes). aws: the models are

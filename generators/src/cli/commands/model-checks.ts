@@ -3,6 +3,7 @@ import { findModelProjectRoot } from '@ephenv/core';
 import { runBenchmark, exitCodeFor } from '@ephenv/benchmark';
 import { runEvaluate } from '@ephenv/evaluate';
 import { runValidate } from '@ephenv/validate';
+import { VALIDATE_USAGE, BENCHMARK_USAGE } from '../usage';
 
 function projectOf(workspaceRoot: string, name: string | undefined, usage: string) {
   if (!name) throw new Error(`usage: ${usage}`);
@@ -10,8 +11,6 @@ function projectOf(workspaceRoot: string, name: string | undefined, usage: strin
   if (projectRoot === undefined) throw new Error(`no model project "${name}" (a folder named ${name} with an ephenv.json): check the name, or create it with "npx nx g @ephenv:model ${name}"`);
   return { workspaceRoot, project: name, projectRoot };
 }
-
-export const VALIDATE_USAGE = 'ephenv validate <model> [--base <ref>] [--allow-breaking] [--url <url>] [--live auto|always|never]';
 
 /** `nx run <model>:validate` without Nx: the same checks, the same files. */
 export async function validateCommand(workspaceRoot: string, args: string[]): Promise<number> {
@@ -27,6 +26,7 @@ export async function validateCommand(workspaceRoot: string, args: string[]): Pr
   return outcome.success ? 0 : 1;
 }
 
+<<<<<<< HEAD
 export const EVALUATE_USAGE = 'ephenv evaluate <model> [--base <ref>] [--baseline-url <url>] [--url <url>] [--top N]';
 
 /** `nx run <model>:evaluate` without Nx: the same evaluation, the same files; exits 1 when a threshold fails. */
@@ -45,6 +45,8 @@ export async function evaluateCommand(workspaceRoot: string, args: string[]): Pr
 
 export const BENCHMARK_USAGE = 'ephenv benchmark <model> [--engine auto|embedded|k6] [--rate N] [--duration 30s] [--url <url>] [--baseline <file>] [--thresholds <json>]';
 
+=======
+>>>>>>> main
 /** `nx run <model>:benchmark` without Nx, exiting as k6 does: 99 when a threshold fails. */
 export async function benchmarkCommand(workspaceRoot: string, args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({

@@ -1,5 +1,5 @@
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,6 +26,9 @@ beforeAll(async () => {
   moto = await startMoto();
   workspace = mkdtempSync(join(tmpdir(), 'ephenv-reap-cli-'));
   writeFileSync(join(workspace, 'nx.json'), '{}\n');
+  // The reaper acts only on previews of this checkout's models.
+  mkdirSync(join(workspace, 'apps', 'iris-classifier'), { recursive: true });
+  writeFileSync(join(workspace, 'apps', 'iris-classifier', 'ephenv.json'), '{"name": "iris-classifier"}\n');
   // The command reaches AWS the way it does in CI: through the SDK's default configuration chain.
   saved = { ...process.env };
   Object.assign(process.env, emulatorEnv(moto.endpoint), { AWS_SECRET_ACCESS_KEY: SECRET, EPHENV_STATE_BUCKET: BUCKET });
@@ -74,6 +77,13 @@ describe('ephenv reap', () => {
     expect(io.stdout).toMatch(/dry run: 2 of 2 ephemeral previews would be reaped \(22 resources\); nothing was changed\n$/);
     expect(await expired.remaining()).toHaveLength(11);
     expect(await fresh.remaining()).toHaveLength(11);
+  });
+
+  it('takes an empty --closed-prs (reaper.yml when no PR was closed) as no closed PR', async () => {
+    const io = capture();
+    expect(await reapCommand(workspace, ['--dry-run', '--closed-prs', ''], io)).toBe(0);
+    expect(io.stdout).toMatch(/iris-classifier\s+8\s+.*keep \(expires in 24 h\)\s+kept/);
+    expect(io.stderr).toContain('ephenv reap: maximum age 168 h from the default preview policy (no ephenv.policy.json in the working tree; no base branch: local use)');
   });
 
   it('exits 1 and says what is left when a deletion fails; the next run removes the rest', async () => {

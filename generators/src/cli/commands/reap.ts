@@ -11,8 +11,7 @@ import {
 import { normalizePr } from '@ephenv/core';
 import { table } from '../table';
 import { processIo, type CommandIo } from './report';
-
-export const REAP_USAGE = 'ephenv reap [--dry-run] [--closed-prs 12,14] [--now <iso date>]';
+import { REAP_USAGE } from '../usage';
 
 function parseClosedPrs(values: string[]): string[] {
   return values
@@ -34,8 +33,9 @@ function parseNow(value: string | undefined): Date | undefined {
 }
 
 /**
- * `ephenv reap`: removes the aws previews whose ExpiresAt has passed (or whose PR is closed) —
- * only resources tagged Environment=Ephemeral and ManagedBy=ephenv. 0 when everything chosen is
+ * `ephenv reap`: removes the aws previews whose ExpiresAt has passed, that are older than the
+ * preview policy's maxTtlHours (by AWS's CreationTime), or whose PR is closed — only resources
+ * tagged Environment=Ephemeral and ManagedBy=ephenv, of previews of this checkout's models. 0 when everything chosen is
  * gone (or nothing was due), 1 when a deletion failed, 2 on usage errors.
  */
 export async function reapCommand(

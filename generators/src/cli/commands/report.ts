@@ -3,8 +3,7 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { normalizePr } from '@ephenv/core';
 import { buildReport, ReportInputError, resultsRoot } from '../../report';
-
-export const REPORT_USAGE = 'ephenv report [--out <file>] [--pr <n>]';
+import { REPORT_USAGE } from '../usage';
 
 export interface CommandIo {
   out(text: string): void;

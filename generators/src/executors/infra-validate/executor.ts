@@ -28,7 +28,7 @@ export default async function infraValidateExecutor(_options: InfraValidateExecu
       // Parallel inits (one per model) must not race on a shared provider cache.
       code = name === 'init' ? await withInitLock(workspaceRoot, () => runCommand(argv, { cwd: workspaceRoot, env })) : await runCommand(argv, { cwd: workspaceRoot, env });
     } catch (e) {
-      console.error(`ephenv: ${(e as Error).message.includes('ENOENT') ? 'terraform is not on PATH: install Terraform 1.6 or newer (https://developer.hashicorp.com/terraform/install)' : (e as Error).message}`);
+      console.error(`ephenv: ${(e as Error).message.includes('ENOENT') ? 'terraform is not on PATH: install Terraform 1.11 or newer (https://developer.hashicorp.com/terraform/install)' : (e as Error).message}`);
       return { success: false };
     }
     if (code !== 0) {

@@ -41,9 +41,29 @@ describe('init generator', () => {
     expect(pr).not.toContain('<%');
   });
 
+  it('writes the preview policy with the schema\'s defaults when missing, and keeps the team\'s own', async () => {
+    await initGenerator(tree, { skipFormat: true });
+    expect(readJson(tree, 'ephenv.policy.json')).toEqual({
+      allowedInstanceTypes: ['ml.t2.medium', 'ml.t3.medium', 'ml.m5.large', 'ml.c5.large'],
+      maxInstanceCount: 2,
+      maxServerlessMemorySizeMb: 4096,
+      maxServerlessConcurrency: 10,
+      maxTtlHours: 168,
+    });
+    tree.write('ephenv.policy.json', '{ "maxTtlHours": 24 }\n');
+    await initGenerator(tree, { skipFormat: true });
+    expect(tree.read('ephenv.policy.json', 'utf-8')).toBe('{ "maxTtlHours": 24 }\n');
+  });
+
+  it('points the policy at its schema where the workspace has it', async () => {
+    tree.write('libs/core/ephenv.policy.schema.json', '{}');
+    await initGenerator(tree, { skipFormat: true });
+    expect(readJson(tree, 'ephenv.policy.json').$schema).toBe('./libs/core/ephenv.policy.schema.json');
+  });
+
   it('is idempotent: a second run changes nothing', async () => {
     await initGenerator(tree, { skipFormat: true });
-    const files = ['nx.json', '.gitignore', '.github/workflows/ephemeral-env.yml', '.github/workflows/reaper.yml'];
+    const files = ['nx.json', '.gitignore', '.github/workflows/ephemeral-env.yml', '.github/workflows/reaper.yml', 'ephenv.policy.json'];
     const first = files.map((f) => tree.read(f, 'utf-8'));
     await initGenerator(tree, { skipFormat: true });
     expect(files.map((f) => tree.read(f, 'utf-8'))).toEqual(first);

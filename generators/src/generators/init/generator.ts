@@ -1,4 +1,5 @@
 import { formatFiles, type Tree } from '@nx/devkit';
+import { addPolicy } from './lib/add-policy';
 import { addWorkflows } from './lib/add-workflows';
 import { registerPlugin } from './lib/register-plugin';
 import { updateGitignore } from './lib/update-gitignore';
@@ -9,6 +10,7 @@ export async function initGenerator(tree: Tree, schema: InitGeneratorSchema = {}
   registerPlugin(tree);
   updateGitignore(tree);
   addWorkflows(tree);
+  addPolicy(tree);
   if (!schema.skipFormat) await formatFiles(tree);
 }
 

@@ -1,4 +1,8 @@
 import { validateWorkflow } from '@action-validator/core';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -220,6 +224,49 @@ describe('the generated workflows', () => {
     expect(oidcJobs.sort()).toEqual(['ephemeral-env.yml:destroy', 'ephemeral-env.yml:preview', 'reaper.yml:reap']);
   });
 
+  it('assume the pull-request deploy role from ephemeral-env.yml and the separate reaper role only from reaper.yml', () => {
+    const roleOf = (job: Job) => job.steps.find((s) => s.uses?.startsWith(`${AWS_CREDENTIALS}@`))?.with?.['role-to-assume'];
+    const roles = FILES.flatMap((file) => jobsOf(file).filter(([, job]) => usesAws(job)).map(([name, job]) => [`${file}:${name}`, roleOf(job)]));
+    expect(Object.fromEntries(roles)).toEqual({
+      'ephemeral-env.yml:preview': '${{ vars.EPHENV_DEPLOY_ROLE_ARN }}',
+      'ephemeral-env.yml:destroy': '${{ vars.EPHENV_DEPLOY_ROLE_ARN }}',
+      'reaper.yml:reap': '${{ vars.EPHENV_REAPER_ROLE_ARN }}',
+    });
+    expect(raw['reaper.yml']).not.toContain('EPHENV_DEPLOY_ROLE_ARN');
+    expect(raw['ephemeral-env.yml']).not.toContain('EPHENV_REAPER_ROLE_ARN');
+    // The variable check names the role the job actually assumes.
+    const check = stepRunning(workflows['reaper.yml'].jobs.reap, 'missing=()')!;
+    expect(check.run).toContain('for name in EPHENV_REAPER_ROLE_ARN ');
+    expect(check.env).toEqual({ EPHENV_REAPER_ROLE_ARN: '${{ vars.EPHENV_REAPER_ROLE_ARN }}' });
+  });
+
+  it('run no dependency install script in a job that holds an OIDC token', () => {
+    const installs = /\bnpm\s+(ci|install|i)\b|\byarn\b|\bpnpm\b/;
+    for (const file of FILES) {
+      for (const [name, job] of jobsOf(file)) {
+        const commands = job.steps.flatMap((s) => (s.run ?? '').split('\n')).filter((line) => installs.test(line));
+        if (job.permissions?.['id-token'] !== 'write') continue;
+        expect(commands.length, `${file} ${name} installs its dependencies`).toBeGreaterThan(0);
+        for (const command of commands) expect(command.trim(), `${file} ${name}`).toMatch(/^npm ci( .*)? --ignore-scripts( |$)|^npm ci --ignore-scripts$/);
+      }
+    }
+  });
+
+  it('leave the preview token masked: nothing turns on debug logs that could print it in a job holding an OIDC token', () => {
+    // ephenv itself prints `::add-mask::<token>` as soon as it has a token (GITHUB_ACTIONS=true,
+    // which GitHub sets in every step); these settings would make Terraform, the runner or the AWS
+    // CLI print request bodies or environments anyway.
+    const debug = /^(TF_LOG.*|ACTIONS_STEP_DEBUG|ACTIONS_RUNNER_DEBUG|GITHUB_ACTIONS|AWS_DEBUG|DEBUG)$/;
+    for (const file of FILES) {
+      for (const [name, job] of jobsOf(file)) {
+        if (job.permissions?.['id-token'] !== 'write') continue;
+        const envs = [workflows[file].jobs[name].env ?? {}, ...job.steps.map((s) => s.env ?? {})];
+        for (const env of envs) expect(Object.keys(env).filter((key) => debug.test(key)), `${file} ${name}`).toEqual([]);
+        for (const step of job.steps) expect(step.run ?? '', `${file} ${name}`).not.toMatch(/TF_VAR_token|set -x|\benv\b\s*$|printenv/m);
+      }
+    }
+  });
+
   it('pin every action to a full commit SHA with its version alongside, the same everywhere', () => {
     const pins = new Map<string, string>();
     for (const file of FILES) {
@@ -389,12 +436,42 @@ describe('reaper.yml', () => {
   });
 
   it.each([
-    [true, 'npx ephenv reap --dry-run'],
-    [false, 'npx ephenv reap'],
-    [undefined, 'npx ephenv reap'],
+    [true, 'npx ephenv reap --closed-prs "$CLOSED_PRS" --dry-run'],
+    [false, 'npx ephenv reap --closed-prs "$CLOSED_PRS"'],
+    [undefined, 'npx ephenv reap --closed-prs "$CLOSED_PRS"'],
   ])('with dry_run %s runs `%s`', (dryRun, command) => {
     const step = stepRunning(workflow().jobs.reap, 'npx ephenv reap')!;
     expect(String(resolve(step.run, { inputs: dryRun === undefined ? {} : { dry_run: dryRun } })).trim()).toBe(command);
+  });
+
+  it('passes the closed PRs, listed with the workflow token, to ephenv reap, and reaps without them when the listing fails', () => {
+    const job = workflow().jobs.reap;
+    expect(job.permissions).toMatchObject({ 'pull-requests': 'read' });
+    const list = job.steps.find((s) => s.id === 'closed')!;
+    const reapStep = stepRunning(job, 'npx ephenv reap')!;
+    expect(job.steps.indexOf(list)).toBeLessThan(job.steps.indexOf(reapStep));
+    expect(list.env).toEqual({ GH_TOKEN: '${{ github.token }}' });
+    expect(reapStep.env).toEqual({ CLOSED_PRS: '${{ steps.closed.outputs.prs }}' });
+
+    // The step's script, run by bash as Actions runs it; a `gh` stands in for GitHub's CLI (no GitHub here).
+    const dir = mkdtempSync(join(tmpdir(), 'ephenv-reaper-yml-'));
+    try {
+      const runStep = (gh: string) => {
+        writeFileSync(join(dir, 'gh'), `#!/bin/sh\nprintf '%s\\n' "$@" > "${dir}/gh-args"\n${gh}\n`, { mode: 0o755 });
+        writeFileSync(join(dir, 'output'), '');
+        const env = { PATH: `${dir}:${process.env.PATH}`, GITHUB_OUTPUT: join(dir, 'output'), GITHUB_REPOSITORY: 'acme/models', GH_TOKEN: 'x' };
+        const stdout = execFileSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', list.run!], { env, encoding: 'utf8' });
+        return { stdout, output: readFileSync(join(dir, 'output'), 'utf8'), args: readFileSync(join(dir, 'gh-args'), 'utf8').trim().split('\n') };
+      };
+      const listed = runStep('echo 12,14,15');
+      expect(listed.output).toBe('prs=12,14,15\n');
+      expect(listed.args).toEqual(['pr', 'list', '--repo', 'acme/models', '--state', 'closed', '--limit', '500', '--json', 'number', '--jq', 'map(.number) | join(",")']);
+      const failed = runStep('echo "HTTP 403" >&2; exit 1');
+      expect(failed.output).toBe('');
+      expect(failed.stdout).toContain('::warning::Could not list the closed pull requests');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('never cancels a running reap', () => {

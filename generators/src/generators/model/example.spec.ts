@@ -43,4 +43,12 @@ describe('the example model', () => {
       expect(readFileSync(join(REPO, path), 'utf8'), path).toBe(tree.read(path, 'utf-8'));
     }
   });
+
+  it("the workspace's preview policy is exactly what `init` writes", async () => {
+    const tree = createTreeWithEmptyWorkspace();
+    const schema = 'libs/core/ephenv.policy.schema.json';
+    tree.write(schema, readFileSync(join(REPO, schema)));
+    await initGenerator(tree, {});
+    expect(readFileSync(join(REPO, 'ephenv.policy.json'), 'utf8')).toBe(tree.read('ephenv.policy.json', 'utf-8'));
+  });
 });

@@ -88,6 +88,15 @@ describe('model generator', () => {
     expect(snapshot(tree)).toEqual(before);
   });
 
+  it('writes --maxBatchSize into ephenv.json, the input schema and the model server, so all three agree', async () => {
+    await modelGenerator(tree, { name: 'fraud-detector', maxBatchSize: 250, skipFormat: true });
+    const root = 'apps/fraud-detector';
+    expect(readJson(tree, `${root}/ephenv.json`).endpoint.maxBatchSize).toBe(250);
+    expect(readJson(tree, `${root}/schemas/input.schema.json`).properties.instances.maxItems).toBe(250);
+    expect(tree.read(`${root}/src/inference/app.py`, 'utf-8')).toContain('Field(min_length=1, max_length=250)');
+    await expect(modelGenerator(createTreeWithEmptyWorkspace(), { name: 'other', maxBatchSize: 0 })).rejects.toThrow('--maxBatchSize must be a whole number from 1 to 100000; got "0".');
+  });
+
   it('refuses an existing project and changes nothing', async () => {
     await modelGenerator(tree, { name: 'fraud-detector', skipFormat: true });
     const before = snapshot(tree);

@@ -4,6 +4,7 @@ export interface ModelGeneratorSchema {
   endpointType?: 'serverless' | 'realtime';
   instanceType?: string;
   productionInstanceType?: string;
+  maxBatchSize?: number;
   framework?: 'sklearn';
   skipFormat?: boolean;
 }

@@ -1,5 +1,14 @@
 import type { Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { buildConnector, Pool, type Dispatcher } from 'undici';
+
+/** How a new connection was made (k6's http_req_blocked end, connecting, tls_handshaking). */
+export interface ConnectionTiming {
+  /** When the connector was asked for a socket (performance.now()). */
+  startedAt: number;
+  connectingMs: number;
+  tlsHandshakingMs: number;
+}
 
 /**
  * The preview's `POST /invocations`, behind a keep-alive undici Pool with one connection per VU
@@ -15,6 +24,8 @@ export class HttpTarget {
   private closedSent = 0;
   private closedReceived = 0;
   private next = 0;
+  /** A connection that is ready but has not carried a request yet (see `takeNewConnection`). */
+  private fresh: ConnectionTiming | undefined;
 
   /** `bodies`: the serialized example requests, sent round robin. */
   constructor(baseUrl: string, token: string, bodies: Buffer[], connections: number) {
@@ -30,12 +41,25 @@ export class HttpTarget {
       // k6's default request timeout: a request without an answer after 60s fails (status 0).
       headersTimeout: 60_000,
       bodyTimeout: 60_000,
-      connect: (options, callback) =>
-        connector(options, (err, socket) => {
-          if (socket) this.track(socket);
-          if (err) callback(err, null);
-          else callback(null, socket!);
-        }),
+      connect: (options, callback) => {
+        const startedAt = performance.now();
+        let tcpAt = 0;
+        const socket = connector(options, (err, connected) => {
+          if (err) return callback(err, null);
+          const readyAt = performance.now();
+          this.track(connected!);
+          // TCP is up at 'connect'; a TLS socket is handed over after its handshake.
+          const tcpDoneAt = tcpAt || readyAt;
+          this.fresh = { startedAt, connectingMs: tcpDoneAt - startedAt, tlsHandshakingMs: readyAt - tcpDoneAt };
+          // undici writes the connection's first request synchronously inside this callback, so
+          // that request's handler takes `fresh` (takeNewConnection) before it is cleared.
+          callback(null, connected!);
+          this.fresh = undefined;
+        });
+        // undici's connector returns the socket it is connecting (its types say void): its
+        // 'connect' event splits TCP from TLS. Without it, TLS time would count as connecting.
+        (socket as unknown as Socket | undefined)?.once?.('connect', () => (tcpAt = performance.now()));
+      },
     });
     this.requests = bodies.map((body) => ({
       origin: base.origin,
@@ -53,6 +77,16 @@ export class HttpTarget {
       this.closedReceived += socket.bytesRead;
       this.live.delete(socket);
     });
+  }
+
+  /**
+   * The timing of the connection that was just made, for the first request written on it (its
+   * handler calls this when undici writes it); undefined when the request reuses a connection.
+   */
+  takeNewConnection(): ConnectionTiming | undefined {
+    const fresh = this.fresh;
+    this.fresh = undefined;
+    return fresh;
   }
 
   /** Sends the next example; the handler receives the response. */

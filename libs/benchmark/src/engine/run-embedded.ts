@@ -1,11 +1,10 @@
 import { performance } from 'node:perf_hooks';
-import type { Dispatcher } from 'undici';
 import { MetricRegistry, type Metric, type Tags } from '../metrics';
 import type { Progress, ProgressState } from '../progress';
 import type { ScenarioPlan } from '../scenario';
 import { arrivalSchedule } from '../schedule';
 import { evaluateThresholds, type MetricThresholds } from '../thresholds/thresholds';
-import { HttpTarget } from './http-target';
+import { HttpTarget, type ConnectionTiming } from './http-target';
 
 export interface EmbeddedRunOptions {
   url: string;
@@ -49,35 +48,59 @@ export function runEmbedded(options: EmbeddedRunOptions): Promise<EmbeddedRunRes
   return new EmbeddedRun(options).start();
 }
 
-/** One request of one iteration: an undici dispatch handler that reports back to the run. */
-class Exchange implements Dispatcher.DispatchHandler {
+/**
+ * One request of one iteration, timed in k6's phases. It implements undici's core handler interface
+ * (onConnect ... onComplete): undici's Request calls these directly, and only these report when the
+ * request is written on a connected socket (onConnect), fully sent (onRequestSent) and when the
+ * response's first byte arrived (onResponseStarted); the newer handler interface has no "sent" or
+ * "first byte" event and is adapted onto this one with a per-response header parse.
+ */
+class Exchange {
   status = 0;
-  headersAt = 0;
+  /** The request is about to be written on a connected socket: k6's sending starts. */
+  sendingAt = 0;
+  sentAt = 0;
+  firstByteAt = 0;
+  /** Set when this request opened its connection. */
+  connection: ConnectionTiming | undefined;
   chunks: Buffer[] = [];
 
   constructor(
     private readonly run: EmbeddedRun,
+    private readonly target: HttpTarget,
     readonly scheduledAt: number,
-    readonly startedAt: number,
+    /** Handed to the connection pool: k6's blocked starts. */
+    readonly dispatchedAt: number,
   ) {}
 
-  // Present so undici treats this as a current-API handler (it dispatches without a wrapper then).
-  onRequestStart(): void {}
+  onConnect(): void {
+    this.sendingAt = performance.now();
+    this.connection = this.target.takeNewConnection();
+  }
 
-  onResponseStart(_c: Dispatcher.DispatchController, statusCode: number): void {
+  onRequestSent(): void {
+    this.sentAt = performance.now();
+  }
+
+  onResponseStarted(): void {
+    this.firstByteAt = performance.now();
+  }
+
+  onHeaders(statusCode: number): boolean {
     this.status = statusCode;
-    this.headersAt = performance.now();
+    return true;
   }
 
-  onResponseData(_c: Dispatcher.DispatchController, chunk: Buffer): void {
+  onData(chunk: Buffer): boolean {
     this.chunks.push(chunk);
+    return true;
   }
 
-  onResponseEnd(): void {
+  onComplete(): void {
     this.run.complete(this, false);
   }
 
-  onResponseError(): void {
+  onError(): void {
     this.run.complete(this, true);
   }
 }
@@ -98,6 +121,10 @@ class EmbeddedRun {
     | 'httpReqs'
     | 'failed'
     | 'duration'
+    | 'blocked'
+    | 'connecting'
+    | 'tlsHandshaking'
+    | 'sending'
     | 'waiting'
     | 'receiving'
     | 'iterations'
@@ -149,6 +176,10 @@ class EmbeddedRun {
       httpReqs: r.metric('http_reqs'),
       failed: r.metric('http_req_failed'),
       duration: r.metric('http_req_duration'),
+      blocked: r.metric('http_req_blocked'),
+      connecting: r.metric('http_req_connecting'),
+      tlsHandshaking: r.metric('http_req_tls_handshaking'),
+      sending: r.metric('http_req_sending'),
       waiting: r.metric('http_req_waiting'),
       receiving: r.metric('http_req_receiving'),
       iterations: r.metric('iterations'),
@@ -253,7 +284,7 @@ class EmbeddedRun {
     const now = performance.now();
     // constant-vus has no schedule: an iteration is due when its VU is free.
     const scheduled = this.plan.executor === 'constant-vus' ? now : this.t0 + scheduledAt;
-    this.target.send(new Exchange(this, scheduled, now));
+    this.target.send(new Exchange(this, this.target, scheduled, now));
   }
 
   complete(ex: Exchange, networkError: boolean): void {
@@ -270,16 +301,25 @@ class EmbeddedRun {
     if (failed) this.failures++;
     m.httpReqs.add(1, tags);
     m.failed.add(failed ? 1 : 0, tags);
-    m.duration.add(end - ex.startedAt, tags);
-    if (ex.headersAt > 0) {
-      m.waiting.add(ex.headersAt - ex.startedAt, tags);
-      m.receiving.add(end - ex.headersAt, tags);
-    }
+    // k6's phases: blocked until a connection is at hand (or until a new one starts connecting),
+    // then connecting and TLS, then sending + waiting (to the first byte) + receiving = duration.
+    // A request never written (the connection failed) has a zero duration, as in k6.
+    const conn = ex.connection;
+    const sendingAt = ex.sendingAt || end;
+    const sentAt = ex.sentAt || sendingAt;
+    const firstByteAt = ex.firstByteAt || end;
+    m.blocked.add(Math.max(0, (conn ? conn.startedAt : sendingAt) - ex.dispatchedAt), tags);
+    m.connecting.add(conn ? conn.connectingMs : 0, tags);
+    m.tlsHandshaking.add(conn ? conn.tlsHandshakingMs : 0, tags);
+    m.sending.add(sentAt - sendingAt, tags);
+    m.waiting.add(Math.max(0, firstByteAt - sentAt), tags);
+    m.receiving.add(end - Math.max(firstByteAt, sentAt), tags);
+    m.duration.add(end - sendingAt, tags);
     this.check(this.checks.status, CHECK_STATUS_200, status === 200);
     this.check(this.checks.json, CHECK_BODY_JSON, !networkError && isJson(ex.chunks));
     const scenarioTags = this.tagged ? { scenario: 'default' } : undefined;
     m.iterations.add(1, scenarioTags);
-    m.iterationDuration.add(end - ex.startedAt, scenarioTags);
+    m.iterationDuration.add(end - ex.dispatchedAt, scenarioTags);
     m.fromSchedule.add(end - ex.scheduledAt, scenarioTags);
     this.options.progress?.record(end - ex.scheduledAt);
     this.release();

@@ -1,4 +1,5 @@
-import { logger, type ExecutorContext } from '@nx/devkit';
+// Types only from @nx/devkit: its runtime would load most of Nx into the executor for one logger.
+import type { ExecutorContext } from '@nx/devkit';
 import { runBenchmark } from '../run-benchmark';
 import type { BenchmarkExecutorSchema } from './schema';
 
@@ -7,7 +8,7 @@ export default async function runExecutor(options: BenchmarkExecutorSchema, cont
   const project = context.projectName;
   const projectRoot = project ? context.projectsConfigurations.projects[project]?.root : undefined;
   if (!project || projectRoot === undefined) {
-    logger.error('ephenv benchmark: run it as a project target, e.g. "npx nx run <project>:benchmark"');
+    console.error('ephenv benchmark: run it as a project target, e.g. "npx nx run <project>:benchmark"');
     return { success: false };
   }
   const controller = new AbortController();
@@ -17,7 +18,7 @@ export default async function runExecutor(options: BenchmarkExecutorSchema, cont
     const result = await runBenchmark(options, { workspaceRoot: context.root, projectRoot, project, signal: controller.signal });
     return { success: result.exitCode === 0, exitCode: result.exitCode };
   } catch (e) {
-    logger.error(`ephenv benchmark (${project}): ${(e as Error).message}`);
+    console.error(`ephenv benchmark (${project}): ${(e as Error).message}`);
     return { success: false };
   } finally {
     process.removeListener('SIGINT', interrupt);

@@ -7,8 +7,8 @@ import { buildGatewayZip } from './build-gateway-zip';
 import { clientConfig } from './clients';
 import { destroyStack } from './destroy-stack';
 import { DockerCli, type Docker } from './docker';
-import { resolveModelImage } from './model-image';
-import { Phases } from './phases';
+import { resolveModelImage, type ModelImage } from './model-image';
+import { Phases, whenAllDone } from './phases';
 import { pingPreview } from './ping-preview';
 import { requireBackend, requireCredentials, requireTerraform } from './preflight';
 import { previewToken } from './preview-token';
@@ -16,7 +16,7 @@ import { awsSettings } from './settings';
 import { modelStackRoot } from './stack-root';
 import { stackVariables } from './stack-variables';
 import { stateKey } from './state-keys';
-import { applyStack, DEFAULT_LOCK_TIMEOUT, initStack, readStackOutputs, stackRun, type StackRef } from './terraform-stack';
+import { applyStack, DEFAULT_LOCK_TIMEOUT, endpointChange, initStack, readStackOutputs, stackRun, type StackRef } from './terraform-stack';
 import { EndpointFailedError, failedEndpointReason, waitForEndpoint, type EndpointDescriber } from './wait-for-endpoint';
 import { TerraformError } from './run-terraform';
 
@@ -50,13 +50,14 @@ export class AwsProvider implements PreviewProvider {
   ) {}
 
   async deploy(target: PreviewTarget): Promise<PreviewRecord> {
-    const { workspaceRoot, project, config, pr, gitSha } = target;
+    const { workspaceRoot, project, config, policy, pr, gitSha } = target;
     if (!GIT_SHA.test(gitSha)) {
       throw new Error(`aws previews are tagged with their commit, but this is not a git checkout (git SHA "${gitSha}"): run inside the repository, or set GITHUB_SHA`);
     }
     const settings = awsSettings(workspaceRoot, config);
     const stack: StackRef = { workspaceRoot, project, pr, rootDir: modelStackRoot(workspaceRoot, project, config.projectRoot), settings };
     const phases = new Phases(`${project} PR ${pr}`, this.report);
+    const started = performance.now();
     const emulator = settings.endpoint !== undefined;
 
     await phases.run(
@@ -64,41 +65,45 @@ export class AwsProvider implements PreviewProvider {
       () => Promise.all([requireTerraform(), requireCredentials(settings), requireBackend(settings)]),
       ([version, account]) => `terraform ${version}, account ${account}${emulator ? ` (emulator ${settings.endpoint})` : ''}, state ${settings.stateBucket}/${stateKey(project, pr)}`,
     );
-    const image = await phases.run(
-      'image',
-      () =>
-        resolveModelImage({
-          project,
-          projectDir: config.projectDir,
-          modelDir: modelArtifactDir(workspaceRoot, config.projectRoot),
-          gitSha,
-          tag: process.env.EPHENV_IMAGE_TAG,
-          settings,
-          imageUri: this.options.imageUri,
-          docker: this.options.docker ?? new DockerCli(),
-          log: join(logsDir(workspaceRoot, project), `image-pr-${pr}.log`),
-        }),
-      (i) => `${i.uri} (${{ given: '--imageUri', exists: 'already in ECR, not rebuilt', built: 'built and pushed' }[i.source]})`,
-    );
-    const zip = await phases.run('bundle', () => buildGatewayZip(workspaceRoot, project, config), (z) => `${z.path} (${z.bytes} bytes${z.changed ? '' : ', unchanged'})`);
-    const { token } = await previewToken(settings, project, pr);
+    // Independent of each other: the image (found by its content, or built), the Lambda zip, init and the token.
+    const [image, zip, , { token }] = await whenAllDone([
+      phases.run(
+        'image',
+        () =>
+          resolveModelImage({
+            project,
+            projectDir: config.projectDir,
+            modelDir: modelArtifactDir(workspaceRoot, config.projectRoot),
+            gitSha,
+            tag: process.env.EPHENV_IMAGE_TAG,
+            settings,
+            imageUri: this.options.imageUri,
+            docker: this.options.docker ?? new DockerCli(),
+            log: join(logsDir(workspaceRoot, project), `image-pr-${pr}.log`),
+          }),
+        (i) => `${i.uri} (${imageNote(i)})`,
+      ),
+      phases.run('bundle', () => buildGatewayZip(workspaceRoot, project, config), (z) => `${z.path} (${z.bytes} bytes${z.changed ? '' : ', unchanged'})`),
+      phases.run('init', () => initStack(stack, stackRun(stack)), (how) => (how === 'up to date' ? 'already initialised' : '')),
+      previewToken(settings, project, pr),
+    ]);
 
     const run = stackRun(stack, token);
-    const vars = stackVariables({ project, pr, gitSha, imageUri: image.uri, gatewayZip: zip.path, region: settings.region, config });
-    await phases.run('init', () => initStack(stack, run), (how) => (how === 'up to date' ? 'already initialised' : ''));
+    const vars = stackVariables({ project, pr, gitSha, imageUri: image.uri, gatewayZip: zip.path, region: settings.region, config, policy });
     const sagemaker = this.options.sagemaker ?? new SageMakerClient(clientConfig(settings));
-    const outputs = await phases.run(
+    const { outputs, endpoint } = await phases.run(
       'apply',
       async () => {
+        let output: string;
         try {
-          await applyStack(stack, run, vars, this.options.lockTimeout ?? DEFAULT_LOCK_TIMEOUT);
+          output = await applyStack(stack, run, vars, this.options.lockTimeout ?? DEFAULT_LOCK_TIMEOUT);
         } catch (e) {
           const endpoint = e instanceof TerraformError ? await failedEndpointReason(sagemaker, previewName(project, pr)) : undefined;
           throw endpoint ? new Error(`${endpoint.message}\n${(e as Error).message}`) : e;
         }
-        return readStackOutputs(stack, run);
+        return { outputs: await readStackOutputs(stack, run), endpoint: endpointChange(output) };
       },
-      () => `log ${run.log}`,
+      (a) => `endpoint ${a.endpoint}; log ${run.log}`,
     );
 
     const endpointName = String(outputs.endpoint_name);
@@ -140,13 +145,14 @@ export class AwsProvider implements PreviewProvider {
         ...outputs,
         timings_ms: phases.timings,
       },
+      deployment: { totalMs: Math.round(performance.now() - started), phasesMs: phases.timings, image: image.source, endpoint },
     };
     writeRecord(workspaceRoot, record);
     writePreviewOutput(workspaceRoot, record, config);
     return record;
   }
 
-  async destroy(target: Omit<PreviewTarget, 'config'>): Promise<DestroyResult> {
+  async destroy(target: Omit<PreviewTarget, 'config' | 'policy'>): Promise<DestroyResult> {
     const { workspaceRoot, project, projectRoot, pr } = target;
     const result = await destroyStack(workspaceRoot, { project, pr }, { projectRoot, lockTimeout: this.options.lockTimeout, report: this.report });
     // The record and preview.json describe one preview of the project: only this PR's are removed.
@@ -157,4 +163,9 @@ export class AwsProvider implements PreviewProvider {
     }
     return result;
   }
+}
+
+function imageNote(image: ModelImage): string {
+  const tagged = image.tagged?.length ? `, tagged ${image.tagged.join(', ')}` : '';
+  return `${{ given: '--imageUri', exists: 'already in ECR, nothing built or pushed', built: 'built and pushed' }[image.source]}${tagged}`;
 }

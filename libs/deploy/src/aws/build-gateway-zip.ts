@@ -46,6 +46,7 @@ export async function buildGatewayZip(workspaceRoot: string, project: string, co
       modelName: config.name,
       inputSchema: readJsonFile<object>(config.schemas.input),
       outputSchema: readJsonFile<object>(config.schemas.output),
+      maxArrayItems: config.endpoint.maxBatchSize,
     };
     files['config.json'] = Buffer.from(`${JSON.stringify(lambdaConfig)}\n`);
   }

@@ -31,22 +31,24 @@ export class DockerCli implements Docker {
   }
 }
 
-export const DOCKER_HINT = 'pass --imageUri <ECR image of this commit> (built elsewhere), or run where Docker with buildx works';
+/** The ways out when the image is missing and cannot be built here. */
+export const dockerHint = (image: string) =>
+  `${image} is not in ECR: build and push it there elsewhere (same Dockerfile, trained model and tag), pass --imageUri <ECR image of this commit>, or run where Docker with buildx works`;
 
-/** Fails with the reason and the way out when this machine cannot build and push images. */
-export async function requireDocker(docker: Docker, project: string): Promise<void> {
+/** Fails with the reason, the image looked for, and the way out when this machine cannot build and push images. */
+export async function requireDocker(docker: Docker, project: string, image: string): Promise<void> {
   let server: DockerResult;
   try {
     server = await docker.run(['version', '--format', '{{.Server.Version}}']);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`the image of ${project} needs Docker, which is not installed here: ${DOCKER_HINT}`);
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`the image of ${project} needs Docker, which is not installed here: ${dockerHint(image)}`);
     throw e;
   }
   if (server.code !== 0) {
-    throw new Error(`the image of ${project} needs Docker, which is not usable here (${firstLine(server.output)}): ${DOCKER_HINT}`);
+    throw new Error(`the image of ${project} needs Docker, which is not usable here (${firstLine(server.output)}): ${dockerHint(image)}`);
   }
   const buildx = await docker.run(['buildx', 'version']);
-  if (buildx.code !== 0) throw new Error(`the image of ${project} needs docker buildx, which is not available (${firstLine(buildx.output)}): ${DOCKER_HINT}`);
+  if (buildx.code !== 0) throw new Error(`the image of ${project} needs docker buildx, which is not available (${firstLine(buildx.output)}): ${dockerHint(image)}`);
 }
 
 const firstLine = (text: string) => text.trim().split('\n').find(Boolean)?.trim() ?? 'no output';
@@ -56,13 +58,13 @@ export interface BuildArgsInput {
   projectDir: string;
   /** The trained model (dist/<projectRoot>/model), given to the Dockerfile as the named context `model`. */
   modelDir: string;
-  /** `<registry>/<repository>:<git sha>`. */
-  image: string;
+  /** `<registry>/<repository>:<tag>`, one per tag: the content tag and the git SHA. */
+  images: string[];
 }
 
-/** `docker buildx build` for SageMaker (linux/amd64), pushed straight to ECR. */
+/** `docker buildx build` for SageMaker (linux/amd64), pushed straight to ECR under every tag. */
 export function dockerBuildArgs(input: BuildArgsInput): string[] {
-  return ['buildx', 'build', '--platform', 'linux/amd64', '--build-context', `model=${input.modelDir}`, '-t', input.image, '--push', input.projectDir];
+  return ['buildx', 'build', '--platform', 'linux/amd64', '--build-context', `model=${input.modelDir}`, ...input.images.flatMap((i) => ['-t', i]), '--push', input.projectDir];
 }
 
 /** `docker login` to ECR; the password goes through stdin, never argv where other users could read it. */

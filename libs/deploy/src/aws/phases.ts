@@ -1,4 +1,4 @@
-/** Runs the steps of a deploy one after another, reporting each with its duration. */
+/** Runs the steps of a deploy, one after another or side by side, reporting each with its duration. */
 export class Phases {
   readonly timings: Record<string, number> = {};
 
@@ -19,3 +19,14 @@ export class Phases {
 }
 
 export const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/**
+ * Waits for every step, even when one fails, so that no Terraform run or build goes on behind a
+ * failed deploy; then fails with the first error.
+ */
+export async function whenAllDone<T extends readonly unknown[] | []>(steps: T): Promise<{ -readonly [P in keyof T]: Awaited<T[P]> }> {
+  const results = (await Promise.allSettled(steps)) as PromiseSettledResult<unknown>[];
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as { -readonly [P in keyof T]: Awaited<T[P]> };
+}

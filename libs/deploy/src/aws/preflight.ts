@@ -9,7 +9,7 @@ import type { AwsSettings } from './settings';
 
 const run = promisify(execFile);
 
-/** The Terraform CLI's version; a missing binary or one older than 1.6 is an error that says how to install it. */
+/** The Terraform CLI's version; a missing binary or one older than 1.11 is an error that says how to install it. */
 export async function requireTerraform(env: NodeJS.ProcessEnv = process.env): Promise<string> {
   let stdout: string;
   try {
@@ -20,7 +20,7 @@ export async function requireTerraform(env: NodeJS.ProcessEnv = process.env): Pr
   }
   const version = String((JSON.parse(stdout) as { terraform_version?: string }).terraform_version ?? '');
   const [major, minor] = version.split('.').map(Number);
-  if (!(major > 1 || (major === 1 && minor >= 6))) throw new Error(`terraform ${version} is too old for the preview stack: ${TERRAFORM_INSTALL_HINT}`);
+  if (!(major > 1 || (major === 1 && minor >= 11))) throw new Error(`terraform ${version} is too old for the preview stack: ${TERRAFORM_INSTALL_HINT}`);
   return version;
 }
 

@@ -8,6 +8,14 @@ import type { AwsSettings } from './settings';
 export const tokenParameterName = (project: string, pr: string) => `/ephenv/${previewName(project, pr)}/token`;
 
 /**
+ * In GitHub Actions (GITHUB_ACTIONS=true), tells the runner to mask the token in every later log
+ * line of the job: printed the moment the token exists, before anything could print it.
+ */
+export function maskInGitHubActions(token: string, env: NodeJS.ProcessEnv = process.env, write = (line: string) => process.stdout.write(line)): void {
+  if (env.GITHUB_ACTIONS === 'true') write(`::add-mask::${token}\n`);
+}
+
+/**
  * The bearer token of a preview: the one already in SSM when the preview exists (a warm gateway
  * Lambda keeps the token it read at cold start, so a re-deploy must not change it), else a new one.
  */
@@ -15,9 +23,14 @@ export async function previewToken(settings: AwsSettings, project: string, pr: s
   try {
     const found = await ssm.send(new GetParameterCommand({ Name: tokenParameterName(project, pr), WithDecryption: true }));
     const value = found.Parameter?.Value;
-    if (value) return { token: value, reused: true };
+    if (value) {
+      maskInGitHubActions(value);
+      return { token: value, reused: true };
+    }
   } catch (e) {
     if ((e as Error).name !== 'ParameterNotFound') throw e;
   }
-  return { token: randomBytes(32).toString('base64url'), reused: false };
+  const token = randomBytes(32).toString('base64url');
+  maskInGitHubActions(token);
+  return { token, reused: false };
 }

@@ -3,7 +3,7 @@ import { appendFileSync, closeSync, mkdirSync, openSync, readSync, statSync } fr
 import { dirname } from 'node:path';
 
 export const TERRAFORM_INSTALL_HINT =
-  'install Terraform 1.6 or newer (https://developer.hashicorp.com/terraform/install) and make sure `terraform` is on PATH';
+  'install Terraform 1.11 or newer (https://developer.hashicorp.com/terraform/install) and make sure `terraform` is on PATH';
 
 export class TerraformMissingError extends Error {
   override name = 'TerraformMissingError';
@@ -40,14 +40,23 @@ export interface TerraformResult {
   logOffset: number;
 }
 
-/** Runs `terraform <args>` (an argv array, no shell); its output goes to the log file. */
+/**
+ * The environment Terraform runs with: `run.env` without any TF_LOG* variable. Debug logs print
+ * every request and response, which include the token Terraform writes to SSM; a TF_LOG set in CI
+ * or a shell must not turn them on.
+ */
+export function terraformProcessEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.toUpperCase().startsWith('TF_LOG')));
+}
+
+/** Runs `terraform <args>` (an argv array, no shell, no TF_LOG*); its output goes to the log file. */
 export function runTerraform(args: string[], run: TerraformRun): Promise<TerraformResult> {
   mkdirSync(dirname(run.log), { recursive: true });
   appendFileSync(run.log, `\n$ terraform ${args.join(' ')}   # ${new Date().toISOString()}\n`);
   const logOffset = statSync(run.log).size;
   const fd = openSync(run.log, 'a');
   return new Promise<TerraformResult>((resolve, reject) => {
-    const child = spawn('terraform', args, { cwd: run.cwd, env: run.env, stdio: ['ignore', run.capture ? 'pipe' : fd, fd] });
+    const child = spawn('terraform', args, { cwd: run.cwd, env: terraformProcessEnv(run.env), stdio: ['ignore', run.capture ? 'pipe' : fd, fd] });
     let stdout = '';
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.on('error', (e: NodeJS.ErrnoException) => reject(e.code === 'ENOENT' ? new TerraformMissingError() : e));

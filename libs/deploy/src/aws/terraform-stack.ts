@@ -99,18 +99,28 @@ function localModuleDirs(rootDir: string, dataDir: string): string[] {
   }
 }
 
-/** `terraform apply`; waits up to `lockTimeout` for another run holding this PR's state lock. */
-export async function applyStack(stack: StackRef, run: TerraformRun, vars: Record<string, string>, lockTimeout = DEFAULT_LOCK_TIMEOUT): Promise<void> {
-  await lockAware(stack, run, ['apply', '-auto-approve', '-input=false', '-no-color', `-lock-timeout=${lockTimeout}`, ...variableArgs(vars)], lockTimeout, 'apply');
+/** `terraform apply`; waits up to `lockTimeout` for another run holding this PR's state lock. Returns Terraform's output. */
+export async function applyStack(stack: StackRef, run: TerraformRun, vars: Record<string, string>, lockTimeout = DEFAULT_LOCK_TIMEOUT): Promise<string> {
+  return lockAware(stack, run, ['apply', '-auto-approve', '-input=false', '-no-color', `-lock-timeout=${lockTimeout}`, ...variableArgs(vars)], lockTimeout, 'apply');
+}
+
+/**
+ * What an apply did to the SageMaker endpoint, from Terraform's progress lines: created, updated
+ * (a new endpoint config: SageMaker's UpdateEndpoint, minutes on AWS) or reused (untouched).
+ */
+export function endpointChange(applyOutput: string): 'created' | 'updated' | 'reused' {
+  if (/aws_sagemaker_endpoint\.this: Creating\.\.\./.test(applyOutput)) return 'created';
+  if (/aws_sagemaker_endpoint\.this: Modifying\.\.\./.test(applyOutput)) return 'updated';
+  return 'reused';
 }
 
 export async function destroyStackResources(stack: StackRef, run: TerraformRun, vars: Record<string, string>, lockTimeout = DEFAULT_LOCK_TIMEOUT): Promise<void> {
   await lockAware(stack, run, ['destroy', '-auto-approve', '-input=false', '-no-color', `-lock-timeout=${lockTimeout}`, ...variableArgs(vars)], lockTimeout, 'destroy');
 }
 
-async function lockAware(stack: StackRef, run: TerraformRun, args: string[], lockTimeout: string, what: string): Promise<void> {
+async function lockAware(stack: StackRef, run: TerraformRun, args: string[], lockTimeout: string, what: string): Promise<string> {
   const result = await runTerraform(args, run);
-  if (result.code === 0) return;
+  if (result.code === 0) return logTail(run.log, result.logOffset, Infinity);
   const output = logTail(run.log, result.logOffset, 40);
   if (/Error acquiring the state lock/.test(output)) {
     const holder = /Who:\s*(.+)/.exec(output)?.[1]?.trim();

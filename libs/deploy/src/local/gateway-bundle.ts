@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { bundleGateway } from '@ephenv/gateway';
 import { mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { stateDir } from '@ephenv/core';
@@ -14,6 +13,9 @@ export async function gatewayBundle(workspaceRoot: string): Promise<string> {
   mkdirSync(dir, { recursive: true });
   const outfile = join(dir, 'gateway-local.js');
   const building = `${outfile}.${process.pid}.${randomUUID()}.tmp`;
+  // Loaded here, not at the top: the gateway library brings esbuild, ajv and the AWS SDK's
+  // SageMaker runtime, which destroy and status never need.
+  const { bundleGateway } = await import('@ephenv/gateway');
   await bundleGateway({ entry: 'local', outfile: building });
   renameSync(building, outfile);
   return outfile;

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -17,6 +17,7 @@ import {
 } from '@ephenv/core';
 import type { DestroyResult, PreviewProvider, PreviewTarget } from '../provider';
 import { writePreviewOutput, removePreviewOutput } from '../preview-output';
+import { modelContent } from '../model-content';
 import { gatewayBundle } from './gateway-bundle';
 import { PreviewStartError, startOnFreePort } from './start-on-free-port';
 import { waitForPing } from './wait-for-ping';
@@ -38,24 +39,35 @@ export class LocalProvider implements PreviewProvider {
 
   async deploy(target: PreviewTarget): Promise<PreviewRecord> {
     const { workspaceRoot, project, projectRoot, config } = target;
+    const started = performance.now();
     const modelDir = modelArtifactDir(workspaceRoot, projectRoot);
     if (!existsSync(modelDir)) {
       throw new PreviewStartError(`${project} has no trained model in ${modelDir}: run "npx nx run ${project}:train" (deploy-preview depends on it)`);
     }
+    const phasesMs: Record<string, number> = {};
+    const timed = async <T>(phase: string, step: () => Promise<T>): Promise<T> => {
+      const t = performance.now();
+      const result = await step();
+      phasesMs[phase] = Math.round(performance.now() - t);
+      return result;
+    };
+    const venv = await timed('venv', () => ensureVenv(workspaceRoot, config.projectDir));
+    // The image's content hash covers the server code, the requirements and the model: with the venv, all the model server runs from.
+    const inputs = createHash('sha256').update(modelContent(config.projectDir, modelDir).hash).update(`\0${venv.python}`).digest('hex');
+    const kept = await this.runningModel(workspaceRoot, project, inputs);
     if (readRecord(workspaceRoot, project)) {
-      const replaced = await this.destroy(target);
-      this.report(`ephenv: replacing the existing preview of ${project} (${replaced.message})`);
+      const replaced = await this.destroy(target, kept ? ['gateway'] : undefined);
+      this.report(`ephenv: replacing the existing preview of ${project} (${replaced.message}${kept ? `; model server (pid ${kept.pid}) kept: its code, model and requirements did not change` : ''})`);
     }
 
-    const venv = await ensureVenv(workspaceRoot, config.projectDir);
     const logs = logsDir(workspaceRoot, project);
     mkdirSync(logs, { recursive: true });
 
-    const model = await this.startModel(target, venv.python, modelDir, join(logs, 'model.log'));
+    const model = kept ?? (await timed('model', () => this.startModel(target, venv.python, modelDir, join(logs, 'model.log'), inputs)));
     let gateway: ProcessRecord | undefined;
     try {
       const token = randomBytes(32).toString('base64url');
-      gateway = await this.startGateway(target, model.port, token, join(logs, 'gateway.log'));
+      gateway = await timed('gateway', () => this.startGateway(target, model.port, token, join(logs, 'gateway.log')));
       const record: PreviewRecord = {
         project,
         provider: 'local',
@@ -65,6 +77,7 @@ export class LocalProvider implements PreviewProvider {
         gitSha: target.gitSha,
         startedAt: new Date().toISOString(),
         processes: { model, gateway },
+        deployment: { totalMs: Math.round(performance.now() - started), phasesMs, modelServer: kept ? 'kept' : 'started' },
       };
       writeRecord(workspaceRoot, record);
       writePreviewOutput(workspaceRoot, record, config);
@@ -77,7 +90,15 @@ export class LocalProvider implements PreviewProvider {
     }
   }
 
-  private async startModel(target: PreviewTarget, python: string, modelDir: string, log: string): Promise<ProcessRecord> {
+  /** The model server of the current preview, when it is still ours, healthy, and serves exactly `inputs`. */
+  private async runningModel(workspaceRoot: string, project: string, inputs: string): Promise<ProcessRecord | undefined> {
+    const model = readRecord(workspaceRoot, project)?.processes?.model;
+    if (!model || model.inputs !== inputs || !isOurProcess(model.pid, model.command)) return undefined;
+    const health = await waitForPing({ url: `http://${HOST}:${model.port}/ping`, timeoutMs: 2_000 });
+    return health.ok ? model : undefined;
+  }
+
+  private async startModel(target: PreviewTarget, python: string, modelDir: string, log: string, inputs: string): Promise<ProcessRecord> {
     const command = [python, join(target.config.projectDir, 'src', 'serve'), 'serve'];
     const env = (port: number) => ({
       ...process.env,
@@ -92,7 +113,7 @@ export class LocalProvider implements PreviewProvider {
       return { proc, ready: await waitForPing({ url: `http://${HOST}:${port}/ping`, timeoutMs: pingTimeoutMs(), exited: proc.exited }) };
     });
     this.report(`ephenv: model server of ${target.project} healthy on ${HOST}:${started.port} after ${started.ms} ms`);
-    return { pid: started.pid, command, port: started.port, log };
+    return { pid: started.pid, command, port: started.port, log, inputs };
   }
 
   private async startGateway(target: PreviewTarget, modelPort: number, token: string, log: string): Promise<ProcessRecord> {
@@ -112,6 +133,7 @@ export class LocalProvider implements PreviewProvider {
           inputSchema: config.schemas.input,
           outputSchema: config.schemas.output,
           maxBodyBytes: config.maxBodyBytes,
+          maxArrayItems: config.endpoint.maxBatchSize,
           timeoutMs: config.endpoint.timeoutSeconds * 1000,
         }),
         { mode: 0o600 },
@@ -127,16 +149,20 @@ export class LocalProvider implements PreviewProvider {
     return { pid: started.pid, command, port: started.port, log };
   }
 
-  async destroy(target: Omit<PreviewTarget, 'config'>): Promise<DestroyResult> {
+  /** Stops the preview's processes (only those of `roles` when given: a re-deploy keeps an unchanged model server). */
+  async destroy(target: Omit<PreviewTarget, 'config' | 'policy'>, roles?: ('model' | 'gateway')[]): Promise<DestroyResult> {
     const { workspaceRoot, project } = target;
     const record = readRecord(workspaceRoot, project);
     if (!record) return { destroyed: false, message: `no local preview of ${project} to destroy` };
-    const stopped: string[] = [];
-    for (const [role, proc] of Object.entries(record.processes ?? {})) {
-      // Only a process still running the recorded command is ours to stop; a recycled PID is not.
-      if (isOurProcess(proc.pid, proc.command)) stopped.push(`${role} (pid ${proc.pid}) ${await stopProcess(proc.pid)}`);
-      else stopped.push(`${role} (pid ${proc.pid}) already gone`);
-    }
+    // Both processes are stopped at once: destroy takes the slower one's shutdown, not the sum.
+    const stopped = await Promise.all(
+      Object.entries(record.processes ?? {})
+        .filter(([role]) => !roles || roles.includes(role as 'model' | 'gateway'))
+        .map(async ([role, proc]) =>
+          // Only a process still running the recorded command is ours to stop; a recycled PID is not.
+          isOurProcess(proc.pid, proc.command) ? `${role} (pid ${proc.pid}) ${await stopProcess(proc.pid)}` : `${role} (pid ${proc.pid}) already gone`,
+        ),
+    );
     removeRecord(workspaceRoot, project);
     rmSync(gatewayConfigPath(workspaceRoot, project), { force: true });
     removePreviewOutput(workspaceRoot, project);

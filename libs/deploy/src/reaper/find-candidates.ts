@@ -5,6 +5,8 @@ import { hasEphemeralMarkers, isNotFound, tagMap, type Tags } from './preview-ta
 export interface EndpointCandidate {
   endpointName: string;
   endpointArn: string;
+  /** AWS's own creation time (ListEndpoints), which the pull request cannot set. */
+  creationTime?: Date;
   tags: Tags;
 }
 
@@ -35,7 +37,7 @@ export async function findCandidates(sagemaker: SageMakerClient): Promise<Endpoi
         if (isNotFound(e)) continue; // deleted since the listing
         throw e;
       }
-      if (hasEphemeralMarkers(tags)) candidates.push({ endpointName: endpoint.EndpointName!, endpointArn: endpoint.EndpointArn!, tags });
+      if (hasEphemeralMarkers(tags)) candidates.push({ endpointName: endpoint.EndpointName!, endpointArn: endpoint.EndpointArn!, creationTime: endpoint.CreationTime, tags });
     }
   }
   return candidates;

@@ -1,11 +1,12 @@
+import { defaultPolicy, findModelProjectRoot, readPolicy, type PreviewPolicy } from '@ephenv/core';
 import { destroyStack } from '../aws/destroy-stack';
 import type { AwsSettings } from '../aws/settings';
 import { StateLockedError } from '../aws/terraform-stack';
 import { reaperClients, type ReaperClients } from './aws-clients';
-import { decide } from './decide';
+import { decide, type SkippedEndpoint } from './decide';
 import { deleteBySdk, inDeleteOrder, type ResourceResult } from './delete-by-sdk';
 import { planStateDestroy, type DestroyThroughState, type StatePlan } from './delete-by-state';
-import { findCandidates, type EndpointCandidate } from './find-candidates';
+import { findCandidates } from './find-candidates';
 import { findPreviewResources, type Discovery } from './find-preview-resources';
 import type { PreviewId } from './preview-tags';
 import type { PreviewResource } from './resource-kinds';
@@ -21,8 +22,13 @@ export interface ReapOptions {
   clients?: ReaperClients;
   /** How a preview is destroyed through its state (default: the aws provider's destroyStack). */
   destroyThroughState?: DestroyThroughState;
-  /** The moment ExpiresAt is compared with (default: now). */
+  /** The moment ExpiresAt and the endpoints' age are measured at (default: now). */
   now?: Date;
+  /**
+   * The preview policy whose maxTtlHours caps every preview's age (default: ephenv.policy.json as
+   * readPolicy finds it: the reaper runs on the default branch, whose working tree is the policy).
+   */
+  policy?: Pick<PreviewPolicy, 'maxTtlHours'>;
   /** PR numbers whose previews are reaped whatever their ExpiresAt says. */
   closedPrs?: Iterable<string>;
   /** Find and decide, list what would be deleted and how, change nothing. */
@@ -44,6 +50,8 @@ export type ReapAction = 'keep' | 'terraform destroy' | 'sdk delete' | 'terrafor
 export interface PreviewOutcome extends PreviewId {
   endpoints: string[];
   expiresAt?: string;
+  /** When it goes: the earlier of ExpiresAt and CreationTime + the policy's maxTtlHours. */
+  deadline?: string;
   /** Why it is kept or reaped: "expires in 5 h", "expired 2 h ago", "PR closed". */
   reason: string;
   action: ReapAction;
@@ -64,8 +72,11 @@ export interface PreviewOutcome extends PreviewId {
 export interface ReapReport {
   dryRun: boolean;
   previews: PreviewOutcome[];
-  /** Endpoints with both markers but no Project or PR_Number tag: never deleted, shown for a human to look at. */
-  unidentified: EndpointCandidate[];
+  /** Endpoints with both markers whose tags or name do not identify a preview of this checkout: never deleted, shown for a human to look at. */
+  skipped: SkippedEndpoint[];
+  /** The maximum age applied, and where it came from. */
+  maxTtlHours: number;
+  policySource: string;
 }
 
 const errorText = (e: unknown) => `${(e as Error).name}: ${(e as Error).message}`;
@@ -92,8 +103,11 @@ async function reapWith(options: Resolved): Promise<ReapReport> {
   const now = options.now ?? new Date();
   const progress = options.progress ?? (() => undefined);
 
+  const { maxTtlHours, source: policySource } = maxAge(options, progress);
+  const isModel = (project: string) => findModelProjectRoot(options.workspaceRoot, project) !== undefined;
   const candidates = await findCandidates(clients.sagemaker);
-  const { previews, unidentified } = decide(candidates, { now, closedPrs: new Set(options.closedPrs ?? []) });
+  const { previews, skipped } = decide(candidates, { now, closedPrs: new Set(options.closedPrs ?? []), maxTtlHours, isModel });
+  for (const { endpoint, why } of skipped) progress(`warning: skipped the endpoint ${endpoint.endpointName}: ${why}`);
 
   const outcomes: PreviewOutcome[] = [];
   for (const decision of previews) {
@@ -102,6 +116,7 @@ async function reapWith(options: Resolved): Promise<ReapReport> {
       pr: decision.pr,
       endpoints: decision.endpoints.map((e) => e.endpointName),
       expiresAt: decision.expiresAt,
+      ...(decision.deadline && { deadline: decision.deadline }),
       reason: decision.reason,
       action: 'keep',
       result: 'kept',
@@ -111,9 +126,31 @@ async function reapWith(options: Resolved): Promise<ReapReport> {
       errors: [],
     };
     outcomes.push(outcome);
-    if (decision.reap) await reapPreview(options, outcome, dryRun, progress);
+    if (!decision.reap) continue;
+    try {
+      await reapPreview(options, outcome, dryRun, progress);
+    } catch (e) {
+      // One preview's trouble (an API error, unexpected data) is reported and does not stop the others.
+      outcome.errors.push(errorText(e));
+      outcome.result = 'failed';
+      progress(`${outcome.project} PR ${outcome.pr}: failed: ${errorText(e)}`);
+    }
   }
-  return { dryRun, previews: outcomes, unidentified };
+  return { dryRun, previews: outcomes, skipped, maxTtlHours, policySource };
+}
+
+/** The policy's maxTtlHours; a policy that cannot be read falls back to the default cap rather than stopping the reaper. */
+function maxAge(options: Resolved, progress: (line: string) => void): { maxTtlHours: number; source: string } {
+  if (options.policy) return { maxTtlHours: options.policy.maxTtlHours, source: 'the given policy' };
+  try {
+    const { policy, source } = readPolicy(options.workspaceRoot);
+    progress(`maximum age ${policy.maxTtlHours} h from ${source.description}`);
+    return { maxTtlHours: policy.maxTtlHours, source: source.description };
+  } catch (e) {
+    const fallback = defaultPolicy().maxTtlHours;
+    progress(`warning: ${(e as Error).message}; the default maximum age (${fallback} h) applies`);
+    return { maxTtlHours: fallback, source: 'the default preview policy (the policy file could not be read)' };
+  }
 }
 
 async function reapPreview(options: Resolved, outcome: PreviewOutcome, dryRun: boolean, progress: (line: string) => void): Promise<void> {

@@ -19,9 +19,9 @@ function resultText(p: PreviewOutcome): string {
   }
 }
 
-/** One row per ephemeral preview: project, PR, endpoint, ExpiresAt, action (and why), result. */
+/** One row per ephemeral preview: project, PR, endpoint, when it expires (ExpiresAt, or earlier by the policy's maximum age), action (and why), result. */
 export function reapTableRows(report: ReapReport): string[][] {
-  return report.previews.map((p) => [p.project, p.pr, p.endpoints.join(', '), p.expiresAt ?? '-', `${p.action} (${p.reason})`, resultText(p)]);
+  return report.previews.map((p) => [p.project, p.pr, p.endpoints.join(', '), p.deadline ?? p.expiresAt ?? '-', `${p.action} (${p.reason})`, resultText(p)]);
 }
 
 /** What each reaped preview involved: what would go (dry run), what was left alone, and what failed with how to remove it by hand. */
@@ -50,9 +50,9 @@ export function reapDetails(report: ReapReport, region: string): string[] {
       );
     }
   }
-  if (report.unidentified.length > 0) {
-    lines.push('', 'Endpoints tagged Environment=Ephemeral and ManagedBy=ephenv but without Project or PR_Number (not touched; check them by hand):');
-    for (const e of report.unidentified) lines.push(`  ${e.endpointName} (ExpiresAt ${e.tags.ExpiresAt ?? '-'})`);
+  if (report.skipped.length > 0) {
+    lines.push('', 'WARNING: endpoints tagged Environment=Ephemeral and ManagedBy=ephenv that do not identify a preview of this checkout (not touched; check them by hand):');
+    for (const { endpoint, why } of report.skipped) lines.push(`  ${endpoint.endpointName}: ${why}`);
   }
   return lines;
 }

@@ -2,6 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { withInitLock } from '@ephenv/deploy';
+import { STEP_TIMEOUT_MS } from './budget';
 
 export const workspaceRoot = resolve(__dirname, '../../../..');
 export const infraDir = join(workspaceRoot, 'libs', 'infra');
@@ -40,7 +41,7 @@ export function run(command: string, args: string[], options: RunOptions): Promi
     const timer = setTimeout(() => {
       kill('SIGINT');
       setTimeout(() => kill('SIGKILL'), 10_000).unref();
-    }, options.timeoutMs ?? 300_000);
+    }, options.timeoutMs ?? STEP_TIMEOUT_MS);
     child.on('error', (error) => {
       clearTimeout(timer);
       reject(error);

@@ -15,6 +15,7 @@ export function createConfig(options: NormalizedModelOptions): EphenvJson & { $s
       memorySizeMb: 2048,
       maxConcurrency: 5,
       timeoutSeconds: 25,
+      maxBatchSize: options.maxBatchSize,
     },
     preview: { ttlHours: 72 },
     schemas: {

@@ -1,5 +1,5 @@
 import { getProjects, joinPathFragments, offsetFromRoot, type Tree } from '@nx/devkit';
-import { modelNameProblem } from '@ephenv/core';
+import { DEFAULT_MAX_BATCH_SIZE, modelNameProblem } from '@ephenv/core';
 import { FRAMEWORKS } from '../frameworks';
 import type { ModelGeneratorSchema } from '../schema';
 
@@ -10,6 +10,8 @@ export interface NormalizedModelOptions {
   endpointType: 'serverless' | 'realtime';
   instanceType: string;
   productionInstanceType: string;
+  /** Most instances one request may carry (ephenv.json's endpoint.maxBatchSize). */
+  maxBatchSize: number;
   framework: 'sklearn';
   skipFormat: boolean;
   /** From the project root back to the workspace root, e.g. "../../". */
@@ -47,6 +49,11 @@ export function normalizeOptions(tree: Tree, schema: ModelGeneratorSchema): Norm
     if (!INSTANCE_TYPE.test(value)) throw new Error(`${flag} must be a SageMaker instance type such as ml.m5.large; got "${value}".`);
   }
 
+  const maxBatchSize = schema.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
+  if (!Number.isInteger(maxBatchSize) || maxBatchSize < 1 || maxBatchSize > 100_000) {
+    throw new Error(`--maxBatchSize must be a whole number from 1 to 100000; got "${schema.maxBatchSize}".`);
+  }
+
   return {
     name,
     directory,
@@ -54,6 +61,7 @@ export function normalizeOptions(tree: Tree, schema: ModelGeneratorSchema): Norm
     endpointType,
     instanceType,
     productionInstanceType,
+    maxBatchSize,
     framework,
     skipFormat: schema.skipFormat ?? false,
     offset: offsetFromRoot(projectRoot),

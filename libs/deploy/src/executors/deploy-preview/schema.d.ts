@@ -5,4 +5,5 @@ export interface DeployPreviewExecutorSchema {
   imageUri?: string;
   lockTimeout?: string;
   endpointTimeout?: number;
+  base?: string;
 }

@@ -20,7 +20,7 @@ variable "git_sha" {
 }
 
 variable "image_uri" {
-  description = "ECR image of the model server, tagged with the git SHA."
+  description = "ECR image of the model server, tagged with a hash of its content (and the git SHA it was first built or deployed at)."
   type        = string
 }
 
@@ -30,9 +30,10 @@ variable "gateway_zip" {
 }
 
 variable "token" {
-  description = "Bearer token of the preview (stored in SSM as a SecureString)."
+  description = "Bearer token of the preview (stored in SSM as a SecureString; never in plan or state)."
   type        = string
   sensitive   = true
+  ephemeral   = true
 }
 
 variable "ttl_hours" {
@@ -87,4 +88,40 @@ variable "permissions_boundary_arn" {
   description = "Permissions boundary for the preview's IAM roles (bootstrap output preview_permissions_boundary_arn); null for none."
   type        = string
   default     = null
+}
+
+variable "gateway_reserved_concurrency" {
+  description = "Concurrent executions reserved for (and capping) the gateway Lambda."
+  type        = number
+  default     = 10
+}
+
+variable "allowed_instance_types" {
+  description = "Instance types a realtime preview may use (ephenv.policy.json allowedInstanceTypes on the base branch)."
+  type        = list(string)
+  default     = ["ml.t2.medium", "ml.t3.medium", "ml.m5.large", "ml.c5.large"]
+}
+
+variable "max_instance_count" {
+  description = "Most instances a realtime preview may run (ephenv.policy.json maxInstanceCount on the base branch)."
+  type        = number
+  default     = 2
+}
+
+variable "max_serverless_memory_size_mb" {
+  description = "Most memory a serverless preview may ask for, in MB (ephenv.policy.json maxServerlessMemorySizeMb on the base branch)."
+  type        = number
+  default     = 4096
+}
+
+variable "max_serverless_concurrency" {
+  description = "Most concurrent invocations a serverless preview may ask for (ephenv.policy.json maxServerlessConcurrency on the base branch)."
+  type        = number
+  default     = 10
+}
+
+variable "max_ttl_hours" {
+  description = "Longest a preview may live, in hours (ephenv.policy.json maxTtlHours on the base branch)."
+  type        = number
+  default     = 168
 }
