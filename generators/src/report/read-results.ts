@@ -1,11 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { BenchmarkSummary } from '@ephenv/benchmark';
-<<<<<<< HEAD
 import type { EvaluateReport } from '@ephenv/evaluate';
-=======
 import type { DeploymentSummary } from '@ephenv/core';
->>>>>>> main
 import type { ValidateReport } from '@ephenv/validate';
 import type { PrRun, Step, StepStatus } from '../pr/run-pr';
 

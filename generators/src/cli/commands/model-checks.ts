@@ -3,7 +3,7 @@ import { findModelProjectRoot } from '@ephenv/core';
 import { runBenchmark, exitCodeFor } from '@ephenv/benchmark';
 import { runEvaluate } from '@ephenv/evaluate';
 import { runValidate } from '@ephenv/validate';
-import { VALIDATE_USAGE, BENCHMARK_USAGE } from '../usage';
+import { VALIDATE_USAGE, EVALUATE_USAGE, BENCHMARK_USAGE } from '../usage';
 
 function projectOf(workspaceRoot: string, name: string | undefined, usage: string) {
   if (!name) throw new Error(`usage: ${usage}`);
@@ -26,9 +26,6 @@ export async function validateCommand(workspaceRoot: string, args: string[]): Pr
   return outcome.success ? 0 : 1;
 }
 
-<<<<<<< HEAD
-export const EVALUATE_USAGE = 'ephenv evaluate <model> [--base <ref>] [--baseline-url <url>] [--url <url>] [--top N]';
-
 /** `nx run <model>:evaluate` without Nx: the same evaluation, the same files; exits 1 when a threshold fails. */
 export async function evaluateCommand(workspaceRoot: string, args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -43,10 +40,6 @@ export async function evaluateCommand(workspaceRoot: string, args: string[]): Pr
   return outcome.success ? 0 : 1;
 }
 
-export const BENCHMARK_USAGE = 'ephenv benchmark <model> [--engine auto|embedded|k6] [--rate N] [--duration 30s] [--url <url>] [--baseline <file>] [--thresholds <json>]';
-
-=======
->>>>>>> main
 /** `nx run <model>:benchmark` without Nx, exiting as k6 does: 99 when a threshold fails. */
 export async function benchmarkCommand(workspaceRoot: string, args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({

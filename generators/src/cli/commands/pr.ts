@@ -2,13 +2,7 @@ import { parseArgs } from 'node:util';
 import { runPr } from '../../pr/run-pr';
 import { reportCommand } from './report';
 
-<<<<<<< HEAD
-export const PR_USAGE = `ephenv pr [--all] [--base <ref>] [--head <ref>] [--provider local|aws] [--pr <n>] [--destroy] [--baseline-dir <dir>] [--checks validate,evaluate,benchmark]`;
-
 /** deploy-preview, validate, evaluate and benchmark for the affected models, then the PR comment's markdown. */
-=======
-/** deploy-preview, validate and benchmark for the affected models, then the PR comment's markdown. */
->>>>>>> main
 export async function prCommand(workspaceRoot: string, args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
