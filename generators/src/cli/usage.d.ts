@@ -7,5 +7,6 @@ export const REAP_USAGE: string;
 export const REPORT_USAGE: string;
 export const DESTROY_USAGE: string;
 export const VALIDATE_USAGE: string;
+export const EVALUATE_USAGE: string;
 export const BENCHMARK_USAGE: string;
 export const PR_USAGE: string;

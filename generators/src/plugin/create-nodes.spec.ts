@@ -21,7 +21,7 @@ describe('createNodes', () => {
     const project = results[0][1].projects?.['apps/fraud-detector'];
     expect(project?.name).toBe('fraud-detector');
     expect(project?.projectType).toBe('application');
-    expect(Object.keys(project?.targets ?? {})).toEqual(['train', 'test', 'infra-validate', 'deploy-preview', 'destroy-preview', 'validate-contract', 'validate', 'benchmark', 'logs']);
+    expect(Object.keys(project?.targets ?? {})).toEqual(['train', 'test', 'infra-validate', 'deploy-preview', 'destroy-preview', 'validate-contract', 'validate', 'evaluate', 'benchmark', 'logs']);
     expect(results[1][1].projects?.['models/churn']?.name).toBe('churn');
   });
 

@@ -59,6 +59,11 @@ export function modelTargets(): Record<string, TargetConfiguration> {
       cache: false,
       metadata: { description: 'Contract, compatibility with the base branch, and live checks of the running preview.' },
     },
+    evaluate: {
+      executor: '@ephenv:evaluate',
+      cache: false,
+      metadata: { description: "The running preview against the base branch's model on ephenv.json's evaluation set: metrics, thresholds, changed predictions." },
+    },
     benchmark: {
       executor: '@ephenv:benchmark',
       cache: false,

@@ -7,7 +7,7 @@ import type { DeployOutcome } from '../report/github-deployments';
 import type { PreviewDeployments } from './preview-deployments';
 
 export type StepStatus = 'ok' | 'failed' | 'skipped';
-export type Step = 'deploy' | 'validate' | 'benchmark' | 'destroy';
+export type Step = 'deploy' | 'validate' | 'evaluate' | 'benchmark' | 'destroy';
 
 export interface PrOptions {
   all?: boolean;
@@ -18,7 +18,7 @@ export interface PrOptions {
   destroy?: boolean;
   baselineDir?: string;
   /** Which checks run after the deploy (default both); e.g. no benchmark where the preview URL cannot be reached. */
-  checks?: ('validate' | 'benchmark')[];
+  checks?: ('validate' | 'evaluate' | 'benchmark')[];
   /** GitHub Deployments to keep in step with the deploys (see preview-deployments.ts). */
   deployments?: PreviewDeployments;
 }
@@ -38,10 +38,10 @@ export interface PrRun {
 export const runFile = (workspaceRoot: string) => join(workspaceRoot, 'dist', 'ephenv', 'pr-run.json');
 
 /** What each step leaves behind when it succeeded for a project. */
-const EVIDENCE: Partial<Record<Step, string>> = { deploy: 'preview.json', validate: 'validate.json', benchmark: 'benchmark.json' };
+const EVIDENCE: Partial<Record<Step, string>> = { deploy: 'preview.json', validate: 'validate.json', evaluate: 'evaluate.json', benchmark: 'benchmark.json' };
 
 /**
- * The pipeline CI runs for a pull request, usable locally: deploy-preview, validate and benchmark
+ * The pipeline CI runs for a pull request, usable locally: deploy-preview, validate, evaluate and benchmark
  * for the affected models through Nx's task runner, then the report; with `destroy`, tear down at
  * the end. One model's failure does not stop the others; the result says whether the PR is good.
  */
@@ -78,8 +78,10 @@ export async function runPr(workspaceRoot: string, options: PrOptions, log = (l:
     await options.deployments?.begin(models);
     await target('deploy', 'deploy-preview', previewArgs);
     await options.deployments?.finish(deployOutcomes(workspaceRoot, run));
-    const checks = options.checks ?? ['validate', 'benchmark'];
+    const checks = options.checks ?? ['validate', 'evaluate', 'benchmark'];
     if (checks.includes('validate')) await target('validate', 'validate', options.base ? [`--base=${options.base}`] : []);
+    // One at a time: each trains and serves its base model on this machine.
+    if (checks.includes('evaluate')) await target('evaluate', 'evaluate', options.base ? [`--base=${options.base}`] : [], 1);
     // One load test at a time: concurrent benchmarks on one machine would measure each other.
     if (checks.includes('benchmark')) await target('benchmark', 'benchmark', options.baselineDir ? [`--baselineDir=${options.baselineDir}`] : [], 1);
     markValidateFailures(workspaceRoot, run);
@@ -118,6 +120,7 @@ function deployOutcomes(workspaceRoot: string, run: PrRun): Record<string, Deplo
 function markValidateFailures(workspaceRoot: string, run: PrRun): void {
   const verdicts: [Step, string, (data: any) => boolean][] = [
     ['validate', 'validate.json', (data) => data.status === 'pass'],
+    ['evaluate', 'evaluate.json', (data) => data.status === 'pass' || data.status === 'skipped'],
     ['benchmark', 'benchmark.json', (data) => data.ephenv?.thresholds?.ok === true && !data.ephenv?.baseline?.regressed],
   ];
   for (const model of run.models) {

@@ -81,7 +81,7 @@ function expiry(results: ModelResults, details: PreviewDetails, ttlHours: number
 }
 
 export function assessModel(results: ModelResults, context: AssessContext): ModelAssessment {
-  const { preview, validate, benchmark, steps, project } = results;
+  const { preview, validate, evaluate, benchmark, steps, project } = results;
   const failures: string[] = [];
   const warnings: string[] = [];
   const details = preview ? previewDetails(preview) : { logGroups: {} };
@@ -90,7 +90,8 @@ export function assessModel(results: ModelResults, context: AssessContext): Mode
   if (!preview && steps.deploy === 'failed') failures.push(`deploy-preview failed: no preview was recorded; see the log of ${code(`nx run ${project}:deploy-preview`)}`);
   if (!validate && steps.validate === 'failed') failures.push(`validate failed before writing its results; see the log of ${code(`nx run ${project}:validate`)}`);
   if (!benchmark && steps.benchmark === 'failed') failures.push(`benchmark failed before writing its results; see the log of ${code(`nx run ${project}:benchmark`)}`);
-  for (const step of ['deploy', 'validate', 'benchmark'] as const) {
+  if (!evaluate && steps.evaluate === 'failed') failures.push(`evaluate failed before writing its results; see the log of ${code(`nx run ${project}:evaluate`)}`);
+  for (const step of ['deploy', 'validate', 'evaluate', 'benchmark'] as const) {
     if (steps[step] === 'skipped') warnings.push(`${step} was skipped`);
   }
 
@@ -100,6 +101,10 @@ export function assessModel(results: ModelResults, context: AssessContext): Mode
       if (check.status === 'fail') failures.push(line);
       else if (check.status === 'warn') warnings.push(line);
     }
+  }
+  if (evaluate?.status === 'error') failures.push(`evaluate could not run: ${evaluate.error}`);
+  for (const m of evaluate?.metrics ?? []) {
+    for (const c of m.checks.filter((check) => !check.passed)) failures.push(`evaluate ${m.metric}: ${c.message}${m.base !== undefined ? ` (base ${m.base.toFixed(4)})` : ''}`);
   }
   if (benchmark) {
     const problems = benchmarkProblems(benchmark);

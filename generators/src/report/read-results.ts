@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { BenchmarkSummary } from '@ephenv/benchmark';
+import type { EvaluateReport } from '@ephenv/evaluate';
 import type { DeploymentSummary } from '@ephenv/core';
 import type { ValidateReport } from '@ephenv/validate';
 import type { PrRun, Step, StepStatus } from '../pr/run-pr';
@@ -33,6 +34,7 @@ export interface ModelResults {
   project: string;
   preview?: PreviewOutput;
   validate?: ValidateReport;
+  evaluate?: EvaluateReport;
   benchmark?: BenchmarkSummary;
   steps: Partial<Record<Step, StepStatus>>;
 }
@@ -50,7 +52,7 @@ export class ReportInputError extends Error {
   override name = 'ReportInputError';
 }
 
-export const RESULT_FILES = { preview: 'preview.json', validate: 'validate.json', benchmark: 'benchmark.json' } as const;
+export const RESULT_FILES = { preview: 'preview.json', validate: 'validate.json', evaluate: 'evaluate.json', benchmark: 'benchmark.json' } as const;
 
 export const resultsRoot = (workspaceRoot: string) => join(workspaceRoot, 'dist', 'ephenv');
 export const runFilePath = (workspaceRoot: string) => join(resultsRoot(workspaceRoot), 'pr-run.json');
@@ -64,6 +66,7 @@ const SHAPES: Record<'run' | keyof typeof RESULT_FILES, Shape> = {
   run: (d) => (!Array.isArray(d.models) ? '"models" is not a list' : !isObject(d.steps) ? '"steps" is not an object' : undefined),
   preview: (d) => (typeof d.url !== 'string' ? '"url" is missing' : d.provider !== 'local' && d.provider !== 'aws' ? '"provider" is neither local nor aws' : undefined),
   validate: (d) => (!Array.isArray(d.checks) ? '"checks" is not a list' : d.status !== 'pass' && d.status !== 'fail' ? '"status" is neither pass nor fail' : undefined),
+  evaluate: (d) => (!Array.isArray(d.metrics) ? '"metrics" is not a list' : !['pass', 'fail', 'error', 'skipped'].includes(d.status as string) ? '"status" is not pass, fail, error or skipped' : undefined),
   benchmark: (d) => (!isObject(d.metrics) ? '"metrics" is missing' : !isObject(d.ephenv) ? 'the "ephenv" block is missing (not written by ephenv benchmark)' : undefined),
 };
 
@@ -71,6 +74,7 @@ const PRODUCER: Record<keyof typeof SHAPES, string> = {
   run: 'npx ephenv pr',
   preview: 'npx nx run <model>:deploy-preview',
   validate: 'npx nx run <model>:validate',
+  evaluate: 'npx nx run <model>:evaluate',
   benchmark: 'npx nx run <model>:benchmark',
 };
 
@@ -112,6 +116,7 @@ export function readResults(workspaceRoot: string): ReportInputs {
       project,
       preview: readInput<PreviewOutput>(workspaceRoot, join(dir, RESULT_FILES.preview), 'preview', files),
       validate: readInput<ValidateReport>(workspaceRoot, join(dir, RESULT_FILES.validate), 'validate', files),
+      evaluate: readInput<EvaluateReport>(workspaceRoot, join(dir, RESULT_FILES.evaluate), 'evaluate', files),
       benchmark: readInput<BenchmarkSummary>(workspaceRoot, join(dir, RESULT_FILES.benchmark), 'benchmark', files),
       steps: run?.steps[project] ?? {},
     };

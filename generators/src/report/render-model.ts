@@ -2,6 +2,7 @@ import { isAbsolute, relative } from 'node:path';
 import { previewName, type DeploymentSummary } from '@ephenv/core';
 import { renderMarkdown } from '@ephenv/benchmark';
 import type { CheckStatus, ValidateReport } from '@ephenv/validate';
+import { change as signedValue, thresholdText, value as metricValue, type EvaluateReport } from '@ephenv/evaluate';
 import type { ModelAssessment, Verdict } from './assess-model';
 import { formatUsd, PRICES } from './estimate-cost';
 import { cell, code, details, html, ms, plural, relativeTime, table, utc } from './markdown';
@@ -142,6 +143,38 @@ function failedCheckLines(a: ModelAssessment): string[] {
   });
 }
 
+const METRIC_ICON = { pass: '✅', fail: '❌', none: '' } as const;
+/** Beyond this many changed examples or transitions, the lists are collapsed. */
+const MAX_OPEN_ROWS = 5;
+
+/** The evaluation: metric table (base, PR, change, threshold), changed predictions, their transitions. */
+export function evaluationLines(report: EvaluateReport | undefined): string[] {
+  if (!report) return [];
+  const b = report.baseline;
+  const against = b.kind === 'absent' ? `new model: no ${code(report.project)} on ${code(b.ref)}, thresholds only` : b.kind === 'url' ? `vs ${code(b.url ?? '')}` : `vs ${code(b.ref)}`;
+  if (report.status === 'skipped') return [`**Evaluation**: skipped: ${cell(report.reason ?? '')}`, ''];
+  if (report.status === 'error') return [`**Evaluation** (${against}): ❌ could not run: ${cell(report.error ?? '')}`, ''];
+  const d = report.diff;
+  const changed = d ? `; ${plural(d.changed, 'prediction')} of ${d.total} changed (${(d.share * 100).toFixed(1)}%)${d.fixed !== undefined ? `, ${d.fixed} fixed, ${d.broke} broke` : ''}` : '';
+  const lines = [
+    `**Evaluation** (${against}, ${plural(report.data?.rows ?? 0, 'example')}): ${report.status === 'pass' ? '✅' : '❌'}${changed}`,
+    '',
+    ...table(['', 'metric', 'base', 'PR', 'change', 'threshold'], report.metrics.map((m) => [METRIC_ICON[m.status], m.metric, metricValue(m.base), metricValue(m.pr), signedValue(m.change), cell(thresholdText(m))])),
+    '',
+  ];
+  const extra: string[] = [];
+  if (d?.transitions && d.transitions.length > 0) {
+    extra.push(...table(['base → PR', 'count', 'fixed', 'broke'], d.transitions.map((t) => [cell(`${t.from} → ${t.to}`), String(t.count), String(t.fixed), String(t.broke)])), '');
+  }
+  if (d && d.top.length > 0) {
+    const shown = (v: unknown) => (typeof v === 'number' ? metricValue(v) : String(v));
+    extra.push(...table(['line', 'input', 'expected', 'base', 'PR'], d.top.map((c) => [String(c.line), code(JSON.stringify(c.input).slice(0, 120)), cell(String(c.expected)), cell(shown(c.base)), cell(shown(c.pr))])), '');
+  }
+  if (extra.length === 0) return lines;
+  const long = (d?.top.length ?? 0) > MAX_OPEN_ROWS || (d?.transitions?.length ?? 0) > MAX_OPEN_ROWS;
+  return long ? [...lines, ...details(`Changed predictions (${d!.changed})`, extra)] : [...lines, ...extra];
+}
+
 function benchmarkLines(a: ModelAssessment): string[] {
   const summary = a.results.benchmark;
   if (!summary) return ['**Benchmark**: no benchmark.json.', ''];
@@ -221,7 +254,7 @@ export function summaryRow(a: ModelAssessment, ctx: RenderContext): string[] {
  */
 export function renderModelSection(a: ModelAssessment, ctx: RenderContext): string[] {
   const { project } = a.results;
-  const everything = [...previewLines(a, ctx), ...validationLines(a), ...benchmarkLines(a), ...costLines(a), ...logLines(a, ctx)];
+  const everything = [...previewLines(a, ctx), ...validationLines(a), ...evaluationLines(a.results.evaluate), ...benchmarkLines(a), ...costLines(a), ...logLines(a, ctx)];
   if (a.verdict === 'pass') return details(`${VERDICT_ICON.pass} <b>${html(project)}</b>: preview, checks, benchmark, cost, logs`, everything);
 
   const out = [`### ${VERDICT_ICON[a.verdict]} ${project}`, ''];
@@ -229,6 +262,6 @@ export function renderModelSection(a: ModelAssessment, ctx: RenderContext): stri
   if (a.warnings.length > 0) out.push(`**Worth a look**:`, '', ...a.warnings.map((w) => `- ⚠️ ${w}`), '');
   if (a.verdict === 'warn') return [...out, ...details(`Details of ${html(project)}: preview, checks, benchmark, cost, logs`, everything)];
 
-  out.push(...previewLines(a, ctx), ...validationLines(a), ...breakingLines(a), ...failedCheckLines(a), ...benchmarkLines(a), ...costLines(a), ...logLines(a, ctx));
+  out.push(...previewLines(a, ctx), ...validationLines(a), ...breakingLines(a), ...failedCheckLines(a), ...evaluationLines(a.results.evaluate), ...benchmarkLines(a), ...costLines(a), ...logLines(a, ctx));
   return out;
 }

@@ -31,6 +31,27 @@ describe('loadModelConfig', () => {
     expect(loadExamples(config).map((e) => e.name)).toEqual(['batch', 'setosa', 'versicolor', 'virginica']);
   });
 
+  it('reads the evaluate section with its defaults, the data file under the project or the model artifact', () => {
+    write({ ...minimal, evaluate: { data: { file: 'data/eval.csv', label: 'species' }, task: 'classification', thresholds: { accuracy: { minAbsoluteChange: -0.02 } } } });
+    const e = loadModelConfig(ws, 'apps/m').evaluate!;
+    expect(e).toMatchObject({ task: 'classification', batchSize: 100, concurrency: 4, data: { file: join(ws, 'apps/m/data/eval.csv'), format: 'csv', label: 'species', instancesKey: 'instances' } });
+    expect(e.metrics).toEqual(['accuracy', 'balanced_accuracy', 'precision_macro', 'recall_macro', 'f1_macro', 'log_loss']);
+    expect(e.response).toEqual({ predictionsKey: 'predictions', labelKey: 'label', probabilitiesKey: 'probabilities', valueKey: 'value' });
+    write({ ...minimal, evaluate: { data: { file: 'evaluation.jsonl', from: 'model' }, task: 'regression' } });
+    expect(loadModelConfig(ws, 'apps/m').evaluate).toMatchObject({ metrics: ['mae', 'rmse', 'r2', 'max_error'], data: { file: join(ws, 'dist/apps/m/model/evaluation.jsonl'), format: 'jsonl' } });
+    write(minimal);
+    expect(loadModelConfig(ws, 'apps/m').evaluate).toBeUndefined();
+  });
+
+  it('rejects an evaluate section with an unknown metric, a metric of the other task, or a bad threshold', () => {
+    write({ ...minimal, evaluate: { data: { file: 'e.jsonl' }, task: 'classification', metrics: ['auc'] } });
+    expect(() => loadModelConfig(ws, 'apps/m')).toThrow(/\/evaluate\/metrics\/0: must be equal to one of the allowed values/);
+    write({ ...minimal, evaluate: { data: { file: 'e.jsonl' }, task: 'regression', thresholds: { accuracy: { threshold: 0.9 } } } });
+    expect(() => loadModelConfig(ws, 'apps/m')).toThrow(/accuracy is not a metric of a regression task; use mae, rmse, r2, max_error/);
+    write({ ...minimal, evaluate: { data: { file: 'e.jsonl' }, task: 'classification', thresholds: { accuracy: { min_absolute_change: 0.1 } } } });
+    expect(() => loadModelConfig(ws, 'apps/m')).toThrow(/unknown property "min_absolute_change"/);
+  });
+
   it('applies defaults and the payload limit of the endpoint type', () => {
     write(minimal);
     expect(loadModelConfig(ws, 'apps/m')).toMatchObject({ ttlHours: 72, tolerance: 0.001, maxBodyBytes: 4 * 1024 * 1024, endpoint: { instanceType: 'ml.t2.medium', timeoutSeconds: 25, maxBatchSize: 1000 } });

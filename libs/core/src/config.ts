@@ -40,6 +40,7 @@ export interface EphenvJson {
   preview?: { ttlHours?: number };
   schemas: { input: string; output: string; examples: string };
   validate?: { tolerance?: number };
+  evaluate?: EvaluateJson;
   load: { scenario: ScenarioConfig; thresholds: Record<string, ThresholdSpec[]> };
   aws?: { region?: string; stateBucket?: string; lockTable?: string };
 }
@@ -67,8 +68,84 @@ export interface ModelConfig {
   maxBodyBytes: number;
   schemas: { input: string; output: string; examples: string };
   tolerance: number;
+  /** The `evaluate` section with its defaults; undefined when ephenv.json has none. */
+  evaluate?: EvaluateConfig;
   load: EphenvJson['load'];
   aws: { region?: string; stateBucket?: string; lockTable?: string };
+}
+
+export type EvaluateTask = 'classification' | 'regression';
+export type MetricName = 'accuracy' | 'balanced_accuracy' | 'precision_macro' | 'recall_macro' | 'f1_macro' | 'log_loss' | 'mae' | 'rmse' | 'r2' | 'max_error';
+
+/** One metric's gate, in MLflow's MetricThreshold vocabulary (camelCased). */
+export interface MetricThresholdSpec {
+  threshold?: number;
+  minAbsoluteChange?: number;
+  minRelativeChange?: number;
+  greaterIsBetter?: boolean;
+}
+
+/** ephenv.json `evaluate` as written by the user. */
+export interface EvaluateJson {
+  data: { file: string; from?: 'project' | 'model'; format?: 'jsonl' | 'csv'; features?: Record<string, string>; label?: string; instancesKey?: string };
+  task: EvaluateTask;
+  response?: { predictionsKey?: string; labelKey?: string; probabilitiesKey?: string; valueKey?: string };
+  metrics?: MetricName[];
+  batchSize?: number;
+  concurrency?: number;
+  tolerance?: number;
+  thresholds?: Partial<Record<MetricName, MetricThresholdSpec>>;
+}
+
+/** `evaluate` with every default applied; `data.file` is absolute. */
+export interface EvaluateConfig {
+  data: { file: string; format: 'jsonl' | 'csv'; features?: Record<string, string>; label: string; instancesKey: string };
+  task: EvaluateTask;
+  response: { predictionsKey: string; labelKey: string; probabilitiesKey: string; valueKey: string };
+  metrics: MetricName[];
+  batchSize: number;
+  concurrency: number;
+  tolerance: number;
+  thresholds: Partial<Record<MetricName, MetricThresholdSpec>>;
+}
+
+export const DEFAULT_METRICS: Record<EvaluateTask, MetricName[]> = {
+  classification: ['accuracy', 'balanced_accuracy', 'precision_macro', 'recall_macro', 'f1_macro', 'log_loss'],
+  regression: ['mae', 'rmse', 'r2', 'max_error'],
+};
+
+const CLASSIFICATION_METRICS: MetricName[] = ['accuracy', 'balanced_accuracy', 'precision_macro', 'recall_macro', 'f1_macro', 'log_loss'];
+
+/** Applies the defaults of the `evaluate` section; a metric of the other task is a configuration error. */
+export function evaluateConfig(e: EvaluateJson, projectDir: string, projectRoot: string, workspaceRoot: string): EvaluateConfig {
+  const metrics = e.metrics ?? DEFAULT_METRICS[e.task];
+  const misplaced = [...metrics, ...(Object.keys(e.thresholds ?? {}) as MetricName[])].filter((m) => CLASSIFICATION_METRICS.includes(m) !== (e.task === 'classification'));
+  if (misplaced.length > 0) {
+    throw new ConfigError(`ephenv.json /evaluate: ${[...new Set(misplaced)].join(', ')} ${misplaced.length === 1 ? 'is not a metric' : 'are not metrics'} of a ${e.task} task; use ${DEFAULT_METRICS[e.task].join(', ')}`);
+  }
+  const base = e.data.from === 'model' ? join(workspaceRoot, 'dist', projectRoot, 'model') : projectDir;
+  const file = join(base, e.data.file);
+  return {
+    data: {
+      file,
+      format: e.data.format ?? (file.toLowerCase().endsWith('.csv') ? 'csv' : 'jsonl'),
+      ...(e.data.features && { features: e.data.features }),
+      label: e.data.label ?? 'label',
+      instancesKey: e.data.instancesKey ?? 'instances',
+    },
+    task: e.task,
+    response: {
+      predictionsKey: e.response?.predictionsKey ?? 'predictions',
+      labelKey: e.response?.labelKey ?? 'label',
+      probabilitiesKey: e.response?.probabilitiesKey ?? 'probabilities',
+      valueKey: e.response?.valueKey ?? 'value',
+    },
+    metrics,
+    batchSize: e.batchSize ?? 100,
+    concurrency: e.concurrency ?? 4,
+    tolerance: e.tolerance ?? 1e-6,
+    thresholds: e.thresholds ?? {},
+  };
 }
 
 export interface Example {
@@ -146,6 +223,7 @@ export function loadModelConfig(workspaceRoot: string, projectRoot: string): Mod
       examples: join(projectDir, c.schemas.examples),
     },
     tolerance: c.validate?.tolerance ?? 0.001,
+    ...(c.evaluate && { evaluate: evaluateConfig(c.evaluate, projectDir, projectRoot, workspaceRoot) }),
     load: c.load,
     aws: c.aws ?? {},
   };

@@ -4,7 +4,7 @@ export * from './pr-number';
 export * from './deploy';
 export * from './preview-output';
 export { LocalProvider } from './local/local-provider';
-export { PreviewStartError } from './local/start-on-free-port';
+export { PreviewStartError, startOnFreePort } from './local/start-on-free-port';
 export { waitForPing } from './local/wait-for-ping';
 export * from './logs';
 export * from './status';

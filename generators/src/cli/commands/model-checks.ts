@@ -1,8 +1,9 @@
 import { parseArgs } from 'node:util';
 import { findModelProjectRoot } from '@ephenv/core';
 import { runBenchmark, exitCodeFor } from '@ephenv/benchmark';
+import { runEvaluate } from '@ephenv/evaluate';
 import { runValidate } from '@ephenv/validate';
-import { VALIDATE_USAGE, BENCHMARK_USAGE } from '../usage';
+import { VALIDATE_USAGE, EVALUATE_USAGE, BENCHMARK_USAGE } from '../usage';
 
 function projectOf(workspaceRoot: string, name: string | undefined, usage: string) {
   if (!name) throw new Error(`usage: ${usage}`);
@@ -22,6 +23,20 @@ export async function validateCommand(workspaceRoot: string, args: string[]): Pr
   const live = values.live as 'auto' | 'always' | 'never' | undefined;
   if (live !== undefined && !['auto', 'always', 'never'].includes(live)) throw new Error(`--live must be auto, always or never; got "${live}"`);
   const outcome = await runValidate({ base: values.base, allowBreaking: values['allow-breaking'], url: values.url, live }, ref);
+  return outcome.success ? 0 : 1;
+}
+
+/** `nx run <model>:evaluate` without Nx: the same evaluation, the same files; exits 1 when a threshold fails. */
+export async function evaluateCommand(workspaceRoot: string, args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { base: { type: 'string' }, 'baseline-url': { type: 'string' }, url: { type: 'string' }, top: { type: 'string' } },
+  });
+  const ref = projectOf(workspaceRoot, positionals[0], EVALUATE_USAGE);
+  const top = values.top === undefined ? undefined : Number(values.top);
+  if (top !== undefined && !(Number.isInteger(top) && top >= 0)) throw new Error(`--top must be a whole number; got "${values.top}"`);
+  const outcome = await runEvaluate({ base: values.base, baselineUrl: values['baseline-url'], url: values.url, top }, ref);
   return outcome.success ? 0 : 1;
 }
 

@@ -7,7 +7,7 @@ import { appendJobSummary } from '../../report/job-summary';
 import { githubContextFromEnv } from '../../report/github-context';
 import { defaultCommentFile, htmlReportFile, reportCommand } from './report';
 
-/** deploy-preview, validate and benchmark for the affected models, then the PR comment's markdown. */
+/** deploy-preview, validate, evaluate and benchmark for the affected models, then the PR comment's markdown. */
 export async function prCommand(workspaceRoot: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const { values } = parseArgs({
     args,
@@ -26,8 +26,8 @@ export async function prCommand(workspaceRoot: string, args: string[], env: Node
     throw new Error(`--provider must be local or aws; got "${values.provider}"`);
   }
   const checks = values.checks === undefined ? undefined : values.checks.split(',').filter(Boolean);
-  const unknown = (checks ?? []).filter((c) => c !== 'validate' && c !== 'benchmark');
-  if (unknown.length > 0) throw new Error(`--checks takes validate and/or benchmark (comma-separated); got "${unknown.join(',')}"`);
+  const unknown = (checks ?? []).filter((c) => c !== 'validate' && c !== 'evaluate' && c !== 'benchmark');
+  if (unknown.length > 0) throw new Error(`--checks takes validate, evaluate and/or benchmark (comma-separated); got "${unknown.join(',')}"`);
   const { ok, run } = await runPr(workspaceRoot, {
     all: values.all,
     base: values.base ?? process.env.NX_BASE,
@@ -36,7 +36,7 @@ export async function prCommand(workspaceRoot: string, args: string[], env: Node
     pr: values.pr,
     destroy: values.destroy,
     baselineDir: values['baseline-dir'],
-    checks: checks as ('validate' | 'benchmark')[] | undefined,
+    checks: checks as ('validate' | 'evaluate' | 'benchmark')[] | undefined,
     deployments: previewDeployments(workspaceRoot, githubContextFromEnv(env), resolvePr(values.pr, env), (line) => console.log(line)),
   });
   await reportCommand(workspaceRoot, [...(values.pr ? ['--pr', values.pr] : []), '--html', htmlReportFile(workspaceRoot)], undefined, env);

@@ -1,0 +1,125 @@
+import { ensureVenv, isAlive, loadModelConfig, logsDir, readAtRef, refExists, startDetached, stopProcess } from '@ephenv/core';
+import { startOnFreePort, waitForPing } from '@ephenv/deploy';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const HOST = '127.0.0.1';
+
+/** The base ref's model, trained and served on loopback for the length of one evaluation. */
+export interface LocalBaseline {
+  url: string;
+  pid: number;
+  /** Stops the model server and removes the worktree; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+function git(cwd: string, args: string[]): string {
+  try {
+    return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (e) {
+    const err = e as { stderr?: string; message: string };
+    throw new Error(`git ${args.join(' ')} failed: ${(err.stderr || err.message).trim()}`);
+  }
+}
+
+/** Whether the model exists on the base ref (its ephenv.json is there). */
+export function existsOnBase(workspaceRoot: string, base: string, projectRoot: string): boolean {
+  if (!refExists(workspaceRoot, base)) throw new Error(`base ref "${base}" not found in this repository; fetch it (git fetch origin ${base}) or pass --base`);
+  return readAtRef(workspaceRoot, base, `${projectRoot}/ephenv.json`) !== undefined;
+}
+
+function runTrain(python: string, projectDir: string, output: string, log: (line: string) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(python, [join(projectDir, 'train.py'), '--output', output], { cwd: projectDir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
+    let out = '';
+    const keep = (c: Buffer) => {
+      out = (out + c.toString()).slice(-20_000);
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code === 0) {
+        log(out.trim().split('\n').pop() ?? '');
+        resolve();
+      } else reject(new Error(`training the base's model failed (exit ${code}):\n${out.trim().split('\n').slice(-15).join('\n')}`));
+    });
+  });
+}
+
+/**
+ * Takes the base ref's tree with `git worktree add --detach` into a temporary folder (the working
+ * copy is not touched), runs the base's train.py in the virtualenv of the base's requirements,
+ * and starts the base's model server on a free loopback port, the way the local provider runs a
+ * preview's. Whatever fails after the worktree exists, the server is stopped and the worktree removed.
+ */
+export async function startLocalBaseline(workspaceRoot: string, base: string, projectRoot: string, project: string, log: (line: string) => void): Promise<LocalBaseline> {
+  const root = mkdtempSync(join(tmpdir(), 'ephenv-baseline-'));
+  const tree = join(root, 'tree');
+  let pid: number | undefined;
+  let stopped = false;
+  // The server runs in its own process group, so a Ctrl-C of ours does not reach it: stop it here.
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (pid !== undefined) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+    try {
+      git(workspaceRoot, ['worktree', 'remove', '--force', tree]);
+    } catch {
+      // Pruned on the next run.
+    }
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    if (pid !== undefined && isAlive(pid)) await stopProcess(pid);
+    try {
+      git(workspaceRoot, ['worktree', 'remove', '--force', tree]);
+    } catch {
+      // Not created, or already gone: prune forgets it either way.
+    }
+    rmSync(root, { recursive: true, force: true });
+    try {
+      git(workspaceRoot, ['worktree', 'prune']);
+    } catch {
+      // Nothing to prune.
+    }
+  };
+  try {
+    git(workspaceRoot, ['worktree', 'add', '--detach', '--quiet', tree, base]);
+    const config = loadModelConfig(tree, projectRoot);
+    const venv = await ensureVenv(workspaceRoot, config.projectDir);
+    const modelDir = join(root, 'model');
+    await runTrain(venv.python, config.projectDir, modelDir, (line) => log(`ephenv: base model (${base}) trained: ${line}`));
+    const logs = logsDir(workspaceRoot, project);
+    mkdirSync(logs, { recursive: true });
+    const logFile = join(logs, 'baseline-model.log');
+    const command = [venv.python, join(config.projectDir, 'src', 'serve'), 'serve'];
+    const started = await startOnFreePort(`the base (${base}) model server of ${project}`, logFile, async (port) => {
+      const proc = startDetached(command, {
+        cwd: config.projectDir,
+        log: logFile,
+        env: { ...process.env, SAGEMAKER_BIND_TO_PORT: String(port), EPHENV_BIND_HOST: HOST, EPHENV_MODEL_DIR: modelDir, PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' },
+      });
+      pid = proc.pid;
+      return { proc, ready: await waitForPing({ url: `http://${HOST}:${port}/ping`, timeoutMs: 60_000, exited: proc.exited }) };
+    });
+    pid = started.pid;
+    log(`ephenv: base model (${base}) serving on ${HOST}:${started.port} (pid ${started.pid})`);
+    return { url: `http://${HOST}:${started.port}`, pid: started.pid, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}

@@ -1,0 +1,11 @@
+export { runEvaluate, type EvaluateOptions, type EvaluateContext, type EvaluateOutcome } from './run-evaluate';
+export { classificationMetrics, confusionMatrix, logLoss, type ClassificationMetrics } from './metrics/classification';
+export { regressionMetrics, type RegressionMetrics } from './metrics/regression';
+export { sortedLabels, type Label } from './metrics/labels';
+export { readDataset, type EvalRow } from './dataset';
+export { predict, EvaluateError, type Endpoint, type Prediction, type Timing } from './predict';
+export { diffPredictions, type PredictionDiff, type ChangedExample, type Transition } from './diff';
+export { judge, greaterIsBetter, type ThresholdCheck } from './thresholds';
+export { startLocalBaseline, existsOnBase, type LocalBaseline } from './baseline';
+export { formatTable, toJUnitXml, writeResults, value, change, thresholdText } from './report';
+export * from './types';
