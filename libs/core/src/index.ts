@@ -11,3 +11,4 @@ export * from './executor-project';
 export * from './policy';
 export * from './read-policy';
 export * from './check-policy';
+export * from './xml';

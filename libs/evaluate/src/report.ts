@@ -1,4 +1,4 @@
-import { resultsDir } from '@ephenv/core';
+import { resultsDir, xmlEscape } from '@ephenv/core';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EvaluateReport, MetricRow } from './types';
@@ -49,16 +49,6 @@ export function formatTable(report: EvaluateReport): string {
   out.push('', report.status === 'pass' ? `✓ passed: ${report.metrics.filter((m) => m.status === 'pass').length} thresholds held on ${report.data?.rows} examples in ${(report.durationMs / 1000).toFixed(2)} s` : `✗ failed: ${failures.length} threshold${failures.length === 1 ? '' : 's'} not met`);
   out.push(...failures.map((f) => `  ✗ ${f}`));
   return out.join('\n');
-}
-
-function xmlEscape(text: string): string {
-  return text
-    .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '\uFFFD')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
 }
 
 /** JUnit XML: one testcase per metric (failed when a threshold failed), or one error when the evaluation could not run. */

@@ -1,4 +1,5 @@
 import { connect, type Socket } from 'node:net';
+import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { bearerCheck } from './authorize';
@@ -176,9 +177,12 @@ describe('slow clients', () => {
 
 describe('error bodies', () => {
   it('answers an adapter failure with a generic message and a request id; the details go to the log', async () => {
+    // A path of this machine's own workspace: exactly what must not reach an unauthenticated caller.
+    const configDir = join(process.cwd(), '.ephenv', 'gateways');
+    const configFile = join(configDir, 'secret-model.json');
     const gw = await gateway({
       handler: async () => {
-        throw new Error('cannot read /home/ci/.ephenv/gateways/secret-model.json');
+        throw new Error(`cannot read ${configFile}`);
       },
     });
     const res = await request(`${gw.url}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(irisRequest()) });
@@ -186,7 +190,7 @@ describe('error bodies', () => {
     expect(res.statusCode).toBe(500);
     expect(body.requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(res.headers['x-request-id']).toBe(body.requestId);
-    expect(JSON.stringify(body)).not.toContain('/home/ci');
-    expect(adapterLog).toContainEqual(expect.objectContaining({ level: 'error', requestId: body.requestId, exception: expect.stringContaining('/home/ci/.ephenv/gateways/secret-model.json') }));
+    expect(JSON.stringify(body)).not.toContain(configDir);
+    expect(adapterLog).toContainEqual(expect.objectContaining({ level: 'error', requestId: body.requestId, exception: expect.stringContaining(configFile) }));
   });
 });

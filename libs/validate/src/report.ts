@@ -1,4 +1,4 @@
-import { resultsDir } from '@ephenv/core';
+import { resultsDir, xmlEscape } from '@ephenv/core';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PARTS, type CheckResult, type CheckStatus, type CompatFinding, type ValidateReport } from './types';
@@ -46,17 +46,6 @@ export function formatTable(report: ValidateReport): string {
   out.push('', `${report.status === 'pass' ? '✓ passed' : '✗ failed'}: ${count('pass')} passed, ${count('fail')} failed, ${count('warn')} warnings, ${count('skip')} skipped in ${ms(report.durationMs)}`);
   if (report.live.reason) out.push(`  live checks: ${report.live.reason}`);
   return out.join('\n');
-}
-
-/** Text as XML character data or attribute value: escaped, and without characters XML 1.0 cannot carry. */
-export function xmlEscape(text: string): string {
-  return text
-    .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '\uFFFD')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
 }
 
 const seconds = (d: number) => (d / 1000).toFixed(3);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatTable, toJUnitXml, xmlEscape } from '../src/report';
+import { xmlEscape } from '@ephenv/core';
+import { formatTable, toJUnitXml } from '../src/report';
 import type { CheckResult, ValidateReport } from '../src/types';
 import { parseXml } from './helpers/xml';
 
