@@ -63,6 +63,8 @@ describe('process helpers', () => {
       const parent = spawn('sh', ['-c', `${script} & echo $!; exec sleep 60`], { stdio: ['ignore', 'pipe', 'ignore'] });
       parents.push(parent.pid!);
       const line = await new Promise<string>((r) => parent.stdout.once('data', (d: Buffer) => r(d.toString())));
+      // Until the shell has exec'd into `sleep`, it may still reap its child itself.
+      while (readFileSync(`/proc/${parent.pid}/comm`, 'utf8').trim() !== 'sleep') await new Promise((r) => setTimeout(r, 5));
       return Number(line.trim());
     }
     const state = (pid: number) => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1][0];
