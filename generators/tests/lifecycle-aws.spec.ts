@@ -2,10 +2,10 @@ import { ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emulatorClientConfig, startMoto, type MotoServer, injectOrphan } from '@ephenv/testing';
-import { awsTestEnv, bootstrapEmulator, findPreviewResources } from '@ephenv/deploy/testing';
-import { startFakeGitHub, type FakeGitHub } from '../src/report/testing/fake-github';
+import { emulatorClientConfig, startMoto, type MotoServer, injectOrphan, awsTestEnv, bootstrapEmulator, findPreviewResources, REPO } from '@ephenv/testing';
+import { startFakeGitHub, type FakeGitHub } from '@ephenv/report/testing';
 import { cleanCheckout, ephenvAsync, git, nx } from './support/checkout';
+import { findProviderMirror } from '@ephenv/preview';
 
 const MODELS = ['iris-classifier', 'fraud-detector'];
 // moto cannot update an endpoint in place (no UpdateEndpoint), so every deploy here uses one image tag.
@@ -47,7 +47,7 @@ describe('the PR lifecycle on AWS (moto)', () => {
     const ecr = new ECRClient(emulatorClientConfig(moto.endpoint));
     for (const model of MODELS) await ecr.send(new PutImageCommand({ repositoryName: model, imageManifest: manifest, imageTag: IMAGE_TAG }));
     env = {
-      ...awsTestEnv(moto.endpoint),
+      ...awsTestEnv(moto.endpoint, findProviderMirror(REPO)),
       EPHENV_IMAGE_TAG: IMAGE_TAG,
       // As the ephemeral-env workflow sets it for every job.
       EPHENV_PROVIDER: 'aws',

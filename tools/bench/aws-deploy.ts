@@ -8,13 +8,10 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { promisify } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import { loadModelConfig } from '@ephenv/core';
-import { awsSettings, deployPreview, gatewayZipPath, s3BackendArgs, stateKey, terraformEnv } from '@ephenv/deploy';
-import { stackVariables } from '../../libs/deploy/src/aws/stack-variables';
-import { awsTestEnv, bootstrapEmulator, commit, imageUri, prepareAwsWorkspace, setEnv, makeWorkspace } from '@ephenv/deploy/testing';
-import { startMoto } from '@ephenv/testing';
+import { awsSettings, deployPreview, findProviderMirror, gatewayZipPath, s3BackendArgs, stackVariables, stateKey, terraformEnv } from '@ephenv/preview';
+import { awsTestEnv, bootstrapEmulator, commit, imageUri, makeWorkspace, prepareAwsWorkspace, REPO, setEnv, startMoto } from '@ephenv/testing';
 
 const run = promisify(execFile);
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' } } });
@@ -26,7 +23,7 @@ async function main() {
   const ws = await makeWorkspace([PROJECT]);
   prepareAwsWorkspace(ws.root);
   const moto = await startMoto();
-  const restoreEnv = setEnv(awsTestEnv(moto.endpoint));
+  const restoreEnv = setEnv(awsTestEnv(moto.endpoint, findProviderMirror(REPO)));
   try {
     await bootstrapEmulator(moto.endpoint, [PROJECT]);
     const sha = commit(ws.root, 'bench');

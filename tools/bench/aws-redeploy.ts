@@ -13,11 +13,8 @@ import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
 import { loadModelConfig, modelArtifactDir, readRecord, type DeploymentSummary } from '@ephenv/core';
-import { deployPreview, gatewayZipPath, stackDataDir, terraformEnv } from '@ephenv/deploy';
-import { stackVariables } from '../../libs/deploy/src/aws/stack-variables';
-import { modelContent } from '../../libs/deploy/src/model-content';
-import { awsTestEnv, bootstrapEmulator, commit, imageUri, prepareAwsWorkspace, REGION, setEnv, makeWorkspace } from '@ephenv/deploy/testing';
-import { emulatorClientConfig, startMoto } from '@ephenv/testing';
+import { deployPreview, findProviderMirror, gatewayZipPath, modelContent, stackDataDir, stackVariables, terraformEnv } from '@ephenv/preview';
+import { awsTestEnv, bootstrapEmulator, commit, emulatorClientConfig, imageUri, makeWorkspace, prepareAwsWorkspace, REGION, REPO, setEnv, startMoto } from '@ephenv/testing';
 
 const run = promisify(execFile);
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' } } });
@@ -43,7 +40,7 @@ async function main() {
   const ws = await makeWorkspace([PROJECT]);
   prepareAwsWorkspace(ws.root);
   const moto = await startMoto();
-  const restoreEnv = setEnv(awsTestEnv(moto.endpoint));
+  const restoreEnv = setEnv(awsTestEnv(moto.endpoint, findProviderMirror(REPO)));
   const ref = { workspaceRoot: ws.root, project: PROJECT, projectRoot: `apps/${PROJECT}` };
   const projectDir = join(ws.root, 'apps', PROJECT);
   const deploy = async () => {

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { findModelProjectRoot } from '@ephenv/core';
-import { deployPreview, destroyPreview } from '@ephenv/deploy/lifecycle';
+import { deployPreview, destroyPreview } from '@ephenv/preview/lifecycle';
 
 const { values } = parseArgs({ options: { model: { type: 'string', default: 'iris-classifier' }, runs: { type: 'string', default: '5' } } });
 const root = resolve(__dirname, '../..');

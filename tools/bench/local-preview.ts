@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureVenv, loadExamples, loadModelConfig, modelArtifactDir } from '@ephenv/core';
 import { resolveScenario, runEmbedded, type TrendSink } from '@ephenv/benchmark';
-import { deployPreview, destroyPreview } from '@ephenv/deploy';
-import { makeWorkspace } from '@ephenv/deploy/testing';
+import { deployPreview, destroyPreview } from '@ephenv/preview';
+import { makeWorkspace } from '@ephenv/testing';
 
 const { values } = parseArgs({ options: { rate: { type: 'string', default: '50' }, duration: { type: 'string', default: '10s' }, deploys: { type: 'string', default: '5' } } });
 const quiet = () => undefined;

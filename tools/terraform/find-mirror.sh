@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prints the root of the Terraform filesystem mirror holding hashicorp/aws (the directory that
 # contains registry.terraform.io), for shell scripts such as .ci/run. Same order as
-# libs/deploy/src/terraform/cli-config.ts: EPHENV_TF_PROVIDER_MIRROR, Terraform's standard plugin
+# libs/preview/src/terraform/cli-config.ts: EPHENV_TF_PROVIDER_MIRROR, Terraform's standard plugin
 # directories, the cached result of an earlier search, a bounded filesystem search.
 # Exits 1 with a message on stderr when there is none (Terraform then needs registry access).
 set -euo pipefail

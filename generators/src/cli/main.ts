@@ -34,7 +34,7 @@ const COMMANDS: Record<string, (workspaceRoot: string, args: string[]) => Promis
     const { parseArgs } = await import('node:util');
     const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { lines: { type: 'string' }, provider: { type: 'string' }, pr: { type: 'string' } } });
     if (!positionals[0]) throw new UsageError('ephenv logs <project> [--lines N] [--provider local|aws] [--pr <n>]');
-    const { readPreviewLogs } = await import('@ephenv/deploy');
+    const { readPreviewLogs } = await import('@ephenv/preview');
     const provider = values.provider as 'local' | 'aws' | undefined;
     console.log(await readPreviewLogs(root, positionals[0], { lines: values.lines ? Number(values.lines) : undefined, provider, pr: values.pr }));
     return 0;

@@ -1,6 +1,5 @@
 export { runBenchmark, BenchmarkError, REGRESSION_EXIT_CODE } from './run-benchmark';
 export type { BenchmarkOptions, BenchmarkContext, BenchmarkResult, EngineChoice } from './run-benchmark';
-export type { BenchmarkExecutorSchema } from './executor/schema';
 export {
   THRESHOLDS_FAILED_EXIT_CODE,
   INVALID_CONFIG_EXIT_CODE,

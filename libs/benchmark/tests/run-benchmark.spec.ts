@@ -1,10 +1,8 @@
 import type { ScenarioConfig, ThresholdSpec } from '@ephenv/core';
-import type { ExecutorContext } from '@nx/devkit';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
-import runExecutor from '../src/executor/executor';
 import { runBenchmark, type BenchmarkContext } from '../src/run-benchmark';
 import type { BenchmarkSummary } from '../src/summary';
 import { json, PREDICTION, startLoopbackServer, type LoopbackServer } from './helpers/loopback-server';
@@ -229,33 +227,5 @@ describe('runBenchmark with the k6 engine', () => {
     const bin = createFakeK6(w.root);
     const env = { PATH: `${bin}:${process.env.PATH}`, FAKE_K6_RECORD: join(w.root, 'r.json'), FAKE_K6_EXIT: '107' };
     await expect(runBenchmark({ engine: 'k6' }, ctx(w, io(), env))).rejects.toThrow(/k6 exited with code 107 for iris-demo/);
-  });
-});
-
-describe('benchmark executor', () => {
-  const context = (w: TestWorkspace): ExecutorContext =>
-    ({
-      root: w.root,
-      cwd: w.root,
-      isVerbose: false,
-      projectName: w.project,
-      projectsConfigurations: { version: 2, projects: { [w.project]: { root: w.projectRoot } } },
-      nxJsonConfiguration: {},
-      projectGraph: { nodes: {}, dependencies: {} },
-    }) as ExecutorContext;
-
-  it('succeeds when thresholds pass, fails with exit code 99 when they fail, and fails without a preview', async () => {
-    const w = workspace();
-    const previous = process.env.EPHENV_TOKEN;
-    delete process.env.EPHENV_TOKEN;
-    try {
-      expect(await runExecutor({ duration: '1s', rate: 10, engine: 'embedded', progress: false }, context(w))).toEqual({ success: false });
-      w.recordPreview(server.url, TOKEN);
-      expect(await runExecutor({ duration: '1s', rate: 10, engine: 'embedded', progress: false }, context(w))).toEqual({ success: true, exitCode: 0 });
-      failEvery = 2;
-      expect(await runExecutor({ duration: '1s', rate: 10, engine: 'embedded', progress: false }, context(w))).toEqual({ success: false, exitCode: 99 });
-    } finally {
-      if (previous !== undefined) process.env.EPHENV_TOKEN = previous;
-    }
   });
 });

@@ -12,3 +12,4 @@ export * from './policy';
 export * from './read-policy';
 export * from './check-policy';
 export * from './xml';
+export * from './results';

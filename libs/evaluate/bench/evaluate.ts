@@ -5,7 +5,7 @@
  * Run: npm run bench:evaluate [-- <batchSize> <concurrency>]
  */
 import { ensureVenv, loadModelConfig, modelArtifactDir, venvsDir, type EvaluateConfig } from '@ephenv/core';
-import { deployPreview, destroyPreview } from '@ephenv/deploy';
+import { deployPreview, destroyPreview } from '@ephenv/preview';
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

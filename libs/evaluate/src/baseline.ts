@@ -1,5 +1,5 @@
 import { ensureVenv, isAlive, loadModelConfig, logsDir, readAtRef, refExists, startDetached, stopProcess } from '@ephenv/core';
-import { startOnFreePort, waitForPing } from '@ephenv/deploy';
+import { startOnFreePort, waitForPing } from '@ephenv/preview';
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAlive, stopProcess, type PreviewRecord } from '@ephenv/core';
-import { deployPreview, destroyPreview } from '@ephenv/deploy';
+import { deployPreview, destroyPreview } from '@ephenv/preview';
 import { runEvaluate, type EvaluateContext, type LocalBaseline } from '../src';
 import { makeGitWorkspace, type GitWorkspace } from './helpers/git-workspace';
 

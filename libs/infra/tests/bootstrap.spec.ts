@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emulatorClientConfig, emulatorProcessEnv, startMoto, type MotoServer } from '@ephenv/testing';
-import { terraformEnv } from '@ephenv/deploy';
+import { terraformEnv } from '@ephenv/preview';
 import { boto3, ok, stageModule, terraform, terraformInit, terraformOk, workspaceRoot } from './support/terraform';
 import { testTimeout } from './support/budget';
 

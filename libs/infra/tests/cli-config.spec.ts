@@ -10,7 +10,7 @@ import {
   renderCliConfig,
   terraformEnv,
   withInitLock,
-} from '@ephenv/deploy';
+} from '@ephenv/preview';
 import { workspaceRoot } from './support/terraform';
 
 /** A fake filesystem mirror: unpacked (version/platform directories) or packed (provider zips). */

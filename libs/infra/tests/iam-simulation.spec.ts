@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emulatorProcessEnv, startMoto, type MotoServer } from '@ephenv/testing';
-import { terraformEnv } from '@ephenv/deploy';
+import { terraformEnv } from '@ephenv/preview';
 import { testTimeout } from './support/budget';
 import { boto3, ok, stageModule, terraformInit, terraformOk, workspaceRoot } from './support/terraform';
 

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emulatorClientConfig, emulatorProcessEnv, startMoto, type MotoServer } from '@ephenv/testing';
-import { s3BackendArgs, terraformEnv } from '@ephenv/deploy';
+import { s3BackendArgs, terraformEnv } from '@ephenv/preview';
 import { boto3, ok, stageExampleRoot, terraform, terraformInit, terraformOk, workspaceRoot } from './support/terraform';
 import { LOCK_TIMEOUT, testTimeout } from './support/budget';
 

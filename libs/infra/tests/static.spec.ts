@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { terraformEnv } from '@ephenv/deploy';
+import { terraformEnv } from '@ephenv/preview';
 import { infraDir, stageExampleRoot, stageModule, terraform, terraformInit, workspaceRoot } from './support/terraform';
 
 describe('terraform sources', () => {

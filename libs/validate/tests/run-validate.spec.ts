@@ -1,13 +1,11 @@
 import { writeRecord } from '@ephenv/core';
-import type { ExecutorContext } from '@nx/devkit';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import runExecutor from '../src/executor/executor';
 import { runValidate, type ValidateOptions } from '../src/run-validate';
 import type { ValidateReport } from '../src/types';
 import { startGateway, type TestGateway } from './helpers/gateway';
-import { createWorkspace, PROJECT, PROJECT_ROOT, type Workspace } from './helpers/workspace';
+import { addRequiredInput, createWorkspace, PROJECT, PROJECT_ROOT, type Workspace } from './helpers/workspace';
 
 let ws: Workspace | undefined;
 let gateway: TestGateway | undefined;
@@ -26,19 +24,6 @@ afterEach(async () => {
   if (savedBase === undefined) delete process.env.NX_BASE;
   else process.env.NX_BASE = savedBase;
 });
-
-const addRequiredInput = (w: Workspace) => {
-  const schema = w.read('schemas/input.schema.json');
-  schema.definitions.Instance.properties.sepal_area = { type: 'number' };
-  schema.definitions.Instance.required.push('sepal_area');
-  w.write('schemas/input.schema.json', schema);
-  for (const name of ['setosa', 'virginica']) {
-    const example = w.read(`schemas/examples/${name}.json`);
-    example.request.instances[0].sepal_area = 17.85;
-    w.write(`schemas/examples/${name}.json`, example);
-  }
-  w.commit('require sepal_area');
-};
 
 function validate(options: ValidateOptions = {}, env: NodeJS.ProcessEnv = {}) {
   return runValidate(options, { workspaceRoot: ws!.root, projectRoot: PROJECT_ROOT, project: PROJECT, log: (t) => printed.push(t), env });
@@ -160,29 +145,3 @@ describe('runValidate', () => {
   });
 });
 
-describe('validate executor', () => {
-  const context = (): ExecutorContext => ({
-    root: ws!.root,
-    cwd: ws!.root,
-    projectName: PROJECT,
-    isVerbose: false,
-    projectsConfigurations: { version: 2, projects: { [PROJECT]: { root: PROJECT_ROOT } } },
-    nxJsonConfiguration: { defaultBase: 'main' },
-    projectGraph: { nodes: {}, dependencies: {} },
-  });
-
-  it('maps the result to { success } and writes the results', async () => {
-    ws = createWorkspace();
-    addRequiredInput(ws);
-    const write = process.stdout.write;
-    process.stdout.write = ((chunk: string | Uint8Array) => (printed.push(String(chunk)), true)) as typeof process.stdout.write;
-    try {
-      expect(await runExecutor({}, context())).toEqual({ success: false });
-      expect(await runExecutor({ allowBreaking: true, live: 'never' }, context())).toEqual({ success: true });
-    } finally {
-      process.stdout.write = write;
-    }
-    expect(printed.join('')).toContain('/instances/*/sepal_area');
-    expect(existsSync(join(ws.root, 'dist', 'ephenv', PROJECT, 'validate.junit.xml'))).toBe(true);
-  });
-});

@@ -31,8 +31,8 @@ describe('module boundaries (eslint.config.mjs, Nx tags)', () => {
   }, 120_000);
 
   it('reports a library that imports the plugin', async () => {
-    expect(await boundaryErrors('libs/deploy/src/boundary-fixture.ts', "import { createNodesV2 } from '@ephenv';\nexport const x = createNodesV2;\n")).toEqual([
-      expect.stringMatching(/tagged with "type:domain" can only depend on|Circular dependency between "deploy" and "nx-plugin"/),
+    expect(await boundaryErrors('libs/preview/src/boundary-fixture.ts', "import { createNodesV2 } from '@ephenv';\nexport const x = createNodesV2;\n")).toEqual([
+      expect.stringMatching(/tagged with "type:domain" can only depend on|Circular dependency between "preview" and "nx-plugin"/),
     ]);
     expect(await boundaryErrors('libs/core/src/boundary-fixture.ts', "import { createNodesV2 } from '@ephenv';\nexport const x = createNodesV2;\n")).toHaveLength(1);
   });
@@ -46,13 +46,13 @@ describe('module boundaries (eslint.config.mjs, Nx tags)', () => {
 
   it('lets tests use the testing library, never shipped code', async () => {
     const code = "import { startMoto } from '@ephenv/testing';\nexport const x = startMoto;\n";
-    expect(await boundaryErrors('libs/deploy/src/aws/boundary-fixture.ts', code)).toEqual([expect.stringContaining('type:domain')]);
+    expect(await boundaryErrors('libs/preview/src/aws/boundary-fixture.ts', code)).toEqual([expect.stringContaining('type:domain')]);
     expect(await boundaryErrors('generators/src/cli/boundary-fixture.ts', code)).toEqual([expect.stringContaining('type:plugin')]);
-    expect(await boundaryErrors('libs/deploy/tests/boundary-fixture.spec.ts', code)).toEqual([]);
+    expect(await boundaryErrors('libs/preview/tests/boundary-fixture.spec.ts', code)).toEqual([]);
   });
 
   it('reports a relative import into another project', async () => {
-    expect(await boundaryErrors('libs/validate/src/boundary-fixture.ts', "import { deployPreview } from '../../deploy/src';\nexport const x = deployPreview;\n")).toEqual([
+    expect(await boundaryErrors('libs/validate/src/boundary-fixture.ts', "import { deployPreview } from '../../preview/src';\nexport const x = deployPreview;\n")).toEqual([
       expect.stringContaining('Projects cannot be imported by a relative or absolute path'),
     ]);
   });

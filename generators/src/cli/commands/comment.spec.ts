@@ -1,9 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { COMMENT_MARKER } from '../../report';
-import { startFakeGitHub, type FakeGitHub } from '../../report/testing/fake-github';
-import { createReportWorkspace, type ReportWorkspace } from '../../report/testing/report-workspace';
+import { COMMENT_MARKER } from '@ephenv/report';
+import { startFakeGitHub, type FakeGitHub, createReportWorkspace, type ReportWorkspace } from '@ephenv/report/testing';
 import { commentCommand } from './comment';
 import { reportCommand, type CommandIo } from './report';
 

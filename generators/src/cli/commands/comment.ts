@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { resolvePr } from '@ephenv/deploy';
-import { collectSecrets, findSecrets, GitHubError, githubTargetFromEnv, upsertStickyComment, type UpsertOptions } from '../../report';
+import { resolvePr } from '@ephenv/preview';
+import { collectSecrets, findSecrets, GitHubError, githubTargetFromEnv, upsertStickyComment, type UpsertOptions } from '@ephenv/report';
 import { defaultCommentFile, displayPath, processIo, type CommandIo } from './report';
 import { COMMENT_USAGE } from '../usage';
 

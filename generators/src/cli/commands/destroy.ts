@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import { listRecords, normalizePr } from '@ephenv/core';
-import { destroyPr, destroyPreview, providerName } from '@ephenv/deploy';
-import { retirePreviewDeployments } from '../../pr/retire-deployments';
-import { githubContextFromEnv } from '../../report/github-context';
+import { destroyPr, destroyPreview, providerName } from '@ephenv/preview';
+import { retirePreviewDeployments } from '@ephenv/pipeline';
+import { githubContextFromEnv } from '@ephenv/report';
 import { DESTROY_USAGE } from '../usage';
 
 /**

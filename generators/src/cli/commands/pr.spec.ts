@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createReportWorkspace, type ReportWorkspace } from '../../report/testing/report-workspace';
+import { createReportWorkspace, type ReportWorkspace } from '@ephenv/report/testing';
 import { publishJobSummary } from './pr';
 import { reportCommand, type CommandIo } from './report';
 

@@ -1,10 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { resolvePr } from '@ephenv/deploy';
-import { previewDeployments } from '../../pr/preview-deployments';
-import { runPr } from '../../pr/run-pr';
-import { appendJobSummary } from '../../report/job-summary';
-import { githubContextFromEnv } from '../../report/github-context';
+import { resolvePr } from '@ephenv/preview';
+import { previewDeployments, runPr } from '@ephenv/pipeline';
+import { appendJobSummary, githubContextFromEnv } from '@ephenv/report';
 import { defaultCommentFile, htmlReportFile, reportCommand } from './report';
 
 /** deploy-preview, validate, evaluate and benchmark for the affected models, then the PR comment's markdown. */

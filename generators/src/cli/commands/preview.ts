@@ -5,7 +5,7 @@ import Ajv from 'ajv';
 import { findModelProjectRoot } from '@ephenv/core';
 // The lifecycle entry point, not the library's index: that one also exports the aws provider and
 // the reaper, which load the AWS SDK; a local deploy needs neither.
-import { deployPreview, destroyPreview } from '@ephenv/deploy/lifecycle';
+import { deployPreview, destroyPreview } from '@ephenv/preview/lifecycle';
 import { DEPLOY_USAGE, DESTROY_MODEL_USAGE } from '../usage';
 
 const EXECUTORS = join(__dirname, '..', '..', '..', '..', 'libs', 'deploy', 'src', 'executors');

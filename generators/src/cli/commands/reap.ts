@@ -1,16 +1,9 @@
 import { parseArgs } from 'node:util';
-import {
-  awsSettings,
-  reap,
-  REAP_TABLE_HEADER,
-  reapDetails,
-  reapFailed,
-  reapSummary,
-  reapTableRows,
-} from '@ephenv/deploy';
+import { awsSettings } from '@ephenv/preview';
+import { reap, REAP_TABLE_HEADER, reapDetails, reapFailed, reapSummary, reapTableRows } from '@ephenv/reaper';
 import { normalizePr } from '@ephenv/core';
-import { retirePreviewDeployments } from '../../pr/retire-deployments';
-import { githubContextFromEnv } from '../../report/github-context';
+import { retirePreviewDeployments } from '@ephenv/pipeline';
+import { githubContextFromEnv } from '@ephenv/report';
 import { table } from '../table';
 import { processIo, type CommandIo } from './report';
 import { REAP_USAGE } from '../usage';

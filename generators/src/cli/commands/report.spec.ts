@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { COMMENT_MARKER } from '../../report';
-import { createReportWorkspace, type ReportWorkspace } from '../../report/testing/report-workspace';
+import { COMMENT_MARKER } from '@ephenv/report';
+import { createReportWorkspace, type ReportWorkspace } from '@ephenv/report/testing';
 import { reportCommand, type CommandIo } from './report';
 
 const workspaces: ReportWorkspace[] = [];

@@ -2,8 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { normalizePr } from '@ephenv/core';
-import { buildReport, ReportInputError, resultsRoot } from '../../report';
-import { buildHtmlReport } from '../../report/html/build-html-report';
+import { buildReport, ReportInputError, resultsRoot, buildHtmlReport } from '@ephenv/report';
 import { REPORT_USAGE } from '../usage';
 
 export interface CommandIo {

@@ -1,4 +1,4 @@
-import { formatAge, previewStatus } from '@ephenv/deploy';
+import { formatAge, previewStatus } from '@ephenv/preview';
 import { table } from '../table';
 
 export async function statusCommand(workspaceRoot: string): Promise<number> {

@@ -1,7 +1,7 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { join } from 'node:path';
 import { projectOf, stateDir } from '@ephenv/core';
-import { terraformEnv, withInitLock } from '@ephenv/deploy';
+import { terraformEnv, withInitLock } from '@ephenv/preview';
 
 import { runCommand } from '../run-command';
 import type { InfraValidateExecutorSchema } from './schema';

@@ -7,7 +7,7 @@ import type { Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { HTML_REPORT_ARTIFACT } from '../../report/build-report';
+import { HTML_REPORT_ARTIFACT } from '@ephenv/report';
 import { addWorkflows, WORKFLOW_VERSIONS } from './lib/add-workflows';
 
 interface Step {

@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { withInitLock } from '@ephenv/deploy';
+import { withInitLock } from '@ephenv/preview';
 import { STEP_TIMEOUT_MS } from './budget';
 
 export const workspaceRoot = resolve(__dirname, '../../../..');

@@ -67,3 +67,17 @@ function copyModel(ws: Workspace): void {
   ws.write('schemas/output.schema.json', readFileSync(join(FIXTURES, 'output.schema.json'), 'utf8'));
   cpSync(join(FIXTURES, 'examples'), join(ws.root, PROJECT_ROOT, 'schemas', 'examples'), { recursive: true });
 }
+
+/** A breaking change for the compatibility check to catch: a new required input field, committed. */
+export function addRequiredInput(w: Workspace): void {
+  const schema = w.read('schemas/input.schema.json');
+  schema.definitions.Instance.properties.sepal_area = { type: 'number' };
+  schema.definitions.Instance.required.push('sepal_area');
+  w.write('schemas/input.schema.json', schema);
+  for (const name of ['setosa', 'virginica']) {
+    const example = w.read(`schemas/examples/${name}.json`);
+    example.request.instances[0].sepal_area = 17.85;
+    w.write(`schemas/examples/${name}.json`, example);
+  }
+  w.commit('require sepal_area');
+}

@@ -1,4 +1,0 @@
-import { defineConfig } from 'vitest/config';
-import { projectTestConfig } from '../../vitest.shared.mts';
-
-export default defineConfig(projectTestConfig(import.meta.dirname, 'deploy'));

@@ -1,0 +1,16 @@
+export { AwsProvider, type AwsProviderOptions } from './aws-provider';
+export { awsSettings, awsRegion, DEFAULT_LOCK_TABLE, DEFAULT_REGION, type AwsSettings } from './settings';
+export { stateKey, parseStateKey, listStateKeys, STATE_PREFIX, type StateKey, type ListStateKeysOptions } from './state-keys';
+export { destroyStack, type DestroyStackOptions } from './destroy-stack';
+export { destroyPr, type DestroyPrOptions, type PrDestroyOutcome } from './destroy-pr';
+export { readStateSummary, type StateSummary } from './read-state';
+export { buildGatewayZip, gatewayZipPath, type GatewayZip } from './build-gateway-zip';
+export { dockerBuildArgs, requireDocker, DockerCli, type Docker, type DockerResult } from './docker';
+export { resolveModelImage, imageTagExists, type ModelImage } from './model-image';
+export { waitForEndpoint, EndpointFailedError, type EndpointDescriber } from './wait-for-endpoint';
+export { requireTerraform, requireCredentials, requireBackend } from './preflight';
+export { TerraformMissingError, TerraformError } from './run-terraform';
+export { StateLockedError, stackDataDir, stackLogPath, DEFAULT_LOCK_TIMEOUT } from './terraform-stack';
+export { tokenParameterName } from './preview-token';
+export { cloudWatchLogs, previewLogGroups } from './preview-logs';
+export { stackVariables, type StackInputs } from './stack-variables';

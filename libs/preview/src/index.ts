@@ -1,0 +1,13 @@
+export * from './provider';
+export * from './providers';
+export * from './pr-number';
+export * from './deploy';
+export * from './preview-output';
+export { LocalProvider } from './local/local-provider';
+export { PreviewStartError, startOnFreePort } from './local/start-on-free-port';
+export { waitForPing } from './local/wait-for-ping';
+export * from './logs';
+export * from './status';
+export * from './terraform';
+export * from './aws';
+export { modelContent, type ModelContent } from './model-content';

@@ -1,0 +1,3 @@
+// What other projects' tests reuse of this library's test support (import it as `@ephenv/validate/testing`).
+export * from './gateway';
+export * from './workspace';
