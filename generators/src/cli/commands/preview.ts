@@ -8,7 +8,7 @@ import { findModelProjectRoot } from '@ephenv/core';
 import { deployPreview, destroyPreview } from '@ephenv/preview/lifecycle';
 import { DEPLOY_USAGE, DESTROY_MODEL_USAGE } from '../usage';
 
-const EXECUTORS = join(__dirname, '..', '..', '..', '..', 'libs', 'deploy', 'src', 'executors');
+const EXECUTORS = join(__dirname, '..', '..', 'executors');
 
 /** Validates options against the executor's own schema.json, as Nx does for `nx run`. */
 function validated<T>(executor: 'deploy-preview' | 'destroy-preview', options: Record<string, unknown>, usage: string): T {
