@@ -1,5 +1,6 @@
 export * from './config';
 export * from './naming';
+export * from './provider-name';
 export * from './tags';
 export * from './paths';
 export * from './records';
