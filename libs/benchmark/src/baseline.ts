@@ -24,8 +24,6 @@ export const DEFAULT_TOLERANCE = 0.1;
 export const DEFAULT_LATENCY_FLOOR_MS = 2;
 export const DEFAULT_ERROR_RATE_FLOOR = 0.005;
 
-
-
 export class BaselineError extends Error {
   override name = 'BaselineError';
 }

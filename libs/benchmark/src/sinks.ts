@@ -5,7 +5,6 @@ export type { MetricType, ValueContains };
  * the aggregates thresholds and the summary read from them. Empty sinks answer 0 like k6's.
  */
 
-
 /**
  * Percentile of ascending `sorted[0..count)`, `fraction` in [0, 1], exactly as k6's
  * TrendSink.P (metrics/sink.go): for more than one sample,

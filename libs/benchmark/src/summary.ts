@@ -1,13 +1,10 @@
 // benchmark.json's shape is defined once, in core's results module.
 import type { BenchmarkSummary, EphenvRunInfo, SummaryCheck, SummaryGroup, SummaryMetric } from '@ephenv/core';
 export type { BenchmarkSummary, EphenvRunInfo, SummaryCheck, SummaryGroup, SummaryMetric };
-import type { ScenarioConfig } from '@ephenv/core';
 import { createHash } from 'node:crypto';
-import type { BaselineComparison } from './baseline';
 import type { MetricRegistry } from './metrics';
-import type { MetricType, Sink, ValueContains } from './sinks';
+import type { Sink } from './sinks';
 import type { MetricThresholds } from './thresholds/thresholds';
-import type { Timeline } from './timeline';
 
 /** Trend columns in every summary: k6's defaults plus p(99) (for the baseline) and count. */
 export const SUMMARY_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)', 'count'] as const;
@@ -31,11 +28,6 @@ export function trendStatsFor(thresholds: MetricThresholds[]): string[] {
 export const THRESHOLDS_FAILED_EXIT_CODE = 99;
 /** k6's exit code for an invalid configuration (exitcodes InvalidConfig), e.g. a malformed threshold. */
 export const INVALID_CONFIG_EXIT_CODE = 104;
-
-
-
-
-
 
 /** k6 group/check ids: the hex MD5 of the path (lib/models.go). */
 const pathId = (path: string) => createHash('md5').update(path).digest('hex');

@@ -16,7 +16,6 @@ export const LATENCY_BOUNDS_MS: readonly number[] = (() => {
 })();
 const BINS = LATENCY_BOUNDS_MS.length + 1;
 
-
 /** The bin of a latency: binary search over the bounds. */
 function binOf(ms: number): number {
   let lo = 0;

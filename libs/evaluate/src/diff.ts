@@ -2,11 +2,7 @@ import type { ChangedExample, PredictionDiff, Transition } from '@ephenv/core';
 export type { ChangedExample, PredictionDiff, Transition };
 import type { EvaluateTask } from '@ephenv/core';
 import type { EvalRow } from './dataset';
-import type { Label } from './metrics/labels';
 import type { Prediction } from './predict';
-
-
-
 
 const answer = (p: Prediction) => (p.value !== undefined ? p.value : p.label!);
 

@@ -18,7 +18,6 @@ const GREATER_IS_BETTER: Record<MetricName, boolean> = {
 
 export const greaterIsBetter = (metric: MetricName, spec?: MetricThresholdSpec) => spec?.greaterIsBetter ?? GREATER_IS_BETTER[metric];
 
-
 const fmt = (v: number) => (Number.isInteger(v) ? String(v) : v.toPrecision(6).replace(/\.?0+$/, ''));
 const signed = (v: number) => (v >= 0 ? `+ ${fmt(v)}` : `- ${fmt(-v)}`);
 
