@@ -35,8 +35,9 @@ export class ResultFileError extends Error {
     readonly kind: ResultKind,
     /** What is wrong, in a sentence that names the file as the workspace shows it. */
     readonly problem: string,
+    fix = `Remove it or run "${RESULT_PRODUCERS[kind]}" again.`,
   ) {
-    super(`${problem}. Remove it or run "${RESULT_PRODUCERS[kind]}" again.`);
+    super(`${problem}. ${fix}`);
   }
 }
 
@@ -90,7 +91,7 @@ export function readResult<K extends ModelResultKind>(workspaceRoot: string, pro
   const found = findResult(workspaceRoot, project, kind);
   if (found === undefined) {
     const file = resultFile(workspaceRoot, project, kind);
-    throw new ResultFileError(file, kind, `${relative(workspaceRoot, file)} does not exist`);
+    throw new ResultFileError(file, kind, `${relative(workspaceRoot, file)} does not exist`, `Run "${RESULT_PRODUCERS[kind]}" first.`);
   }
   return found;
 }
