@@ -14,3 +14,4 @@ export * from './read-policy';
 export * from './check-policy';
 export * from './xml';
 export * from './results';
+export * from './aws-client-config';
