@@ -112,13 +112,14 @@ function writePage(name: string): string {
 async function open(file: string) {
   const page = await context.newPage();
   // Keeps what each canvas writes: the test's view of the axes (uPlot draws them on the canvas).
-  await page.addInitScript(() => {
-    const fillText = CanvasRenderingContext2D.prototype.fillText;
-    CanvasRenderingContext2D.prototype.fillText = function (this: CanvasRenderingContext2D, ...args: Parameters<CanvasRenderingContext2D['fillText']>) {
-      const canvas = this.canvas as HTMLCanvasElement & { drawnText?: { text: string; x: number }[] };
-      (canvas.drawnText ??= []).push({ text: args[0], x: args[1] });
-      return fillText.apply(this, args);
-    };
+  await page.addInitScript({
+    content: `{
+      const fillText = CanvasRenderingContext2D.prototype.fillText;
+      CanvasRenderingContext2D.prototype.fillText = function (text, x, ...rest) {
+        (this.canvas.drawnText ??= []).push({ text, x });
+        return fillText.call(this, text, x, ...rest);
+      };
+    }`,
   });
   const problems: string[] = [];
   const requests: string[] = [];
@@ -132,6 +133,15 @@ async function open(file: string) {
   return { page, problems, requests };
 }
 
+/** A chart's canvas, with the text the init script of `open` recorded. */
+interface DrawnCanvas {
+  width: number;
+  height: number;
+  drawnText?: { text: string; x: number }[];
+  getBoundingClientRect(): { left: number; top: number; width: number; height: number };
+  getContext(kind: '2d'): { getImageData(x: number, y: number, width: number, height: number): { data: ArrayLike<number> } } | null;
+}
+
 /**
  * Every chart: its kind, the size of its canvas, how many of its pixels uPlot painted, the labels
  * it wrote and the values on its y axis (left of the plotting area, uPlot's `.u-over`), from the
@@ -140,7 +150,7 @@ async function open(file: string) {
 function charts(page: Page) {
   return page.$$eval('figure.chart', (figures) =>
     figures.map((f) => {
-      const canvas = f.querySelector('canvas') as (HTMLCanvasElement & { drawnText?: { text: string; x: number }[] }) | null;
+      const canvas = f.querySelector('canvas') as unknown as DrawnCanvas | null;
       const box = canvas?.getBoundingClientRect();
       const plotLeft = box ? (f.querySelector('.u-over')!.getBoundingClientRect().left - box.left) * (canvas!.width / box.width) : 0;
       const text = canvas?.drawnText ?? [];
@@ -180,7 +190,11 @@ async function expectPageShows(page: Page, benchmark: BenchmarkSummary) {
   const shown = await page.$$eval('td[data-figure]', (cells) => cells.map((c) => ({ figure: c.getAttribute('data-figure'), side: c.getAttribute('data-side'), text: c.textContent })));
   const duration = benchmark.metrics.http_req_duration.values;
   const rows = benchmark.ephenv.baseline!.rows;
-  const base = (metric: string, stat: string) => rows.find((r) => r.metric === metric && r.stat === stat)!.baseline;
+  const base = (metric: string, stat: string): number => {
+    const value = rows.find((r) => r.metric === metric && r.stat === stat)?.baseline;
+    expect(value, `the baseline's ${metric} ${stat}`).toBeTypeOf('number');
+    return value!;
+  };
   const expected = [
     ['p50 latency', duration.med, base('http_req_duration', 'med'), 'ms'],
     ['p95 latency', duration['p(95)'], base('http_req_duration', 'p(95)'), 'ms'],
