@@ -1,47 +1,23 @@
-import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
-import { ensureVenv, isAlive, modelArtifactDir, venvsDir } from '@ephenv/core';
+import { ensureVenv, isAlive, modelArtifactDir } from '@ephenv/core';
 import { runEvaluate, type LocalBaseline } from '@ephenv/evaluate';
 import { deployPreview, destroyPreview } from '@ephenv/preview';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { modelGenerator } from '../src/generators/model/generator';
-import { REPO, git } from './support/checkout';
+import { git } from './support/checkout';
+import { generatedModelRepo } from './support/generated-model';
 
 const MODEL = 'churn-model';
 const ROOT = `apps/${MODEL}`;
 const quiet = () => undefined;
-
-/** `nx g @ephenv:model churn-model` written into a real git repository, as Nx's tree would flush it. */
-async function generateInto(root: string): Promise<void> {
-  const tree = createTreeWithEmptyWorkspace();
-  await modelGenerator(tree, { name: MODEL, skipFormat: true });
-  for (const change of tree.listChanges()) {
-    if (!change.path.startsWith(`${ROOT}/`) || change.type === 'DELETE' || !change.content) continue;
-    const file = join(root, change.path);
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, change.content);
-    if (change.options?.mode) chmodSync(file, change.options.mode);
-  }
-}
 
 describe('a generated model evaluated against itself', () => {
   let root: string;
   const ref = () => ({ workspaceRoot: root, project: MODEL, projectRoot: ROOT });
 
   beforeAll(async () => {
-    root = mkdtempSync(join(tmpdir(), 'ephenv-gen-eval-'));
-    writeFileSync(join(root, 'nx.json'), '{ "defaultBase": "main" }\n');
-    writeFileSync(join(root, '.gitignore'), '.ephenv\ndist\n__pycache__\n');
-    mkdirSync(join(root, '.ephenv'));
-    mkdirSync(venvsDir(REPO), { recursive: true });
-    symlinkSync(venvsDir(REPO), venvsDir(root));
-    await generateInto(root);
-    git(root, 'init', '-q', '-b', 'main');
-    git(root, 'add', '-A');
-    git(root, 'commit', '-q', '-m', 'generated model');
+    ({ root } = await generatedModelRepo({ name: MODEL }));
   }, 600_000);
   afterAll(async () => {
     if (!root) return;
