@@ -1,7 +1,7 @@
 import { ensureVenv, modelArtifactDir, processesMentioning } from '@ephenv/core';
 import { deployPreview, destroyPreview } from '@ephenv/preview';
 import { runValidate } from '@ephenv/validate';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -47,12 +47,13 @@ describe("--template: the fixture Yeoman generator's output as a model, previewe
 
   it('its pytest suite (tests/test_serve.py: the real serve process against the examples) passes', async () => {
     const { python } = await ensureVenv(root, join(root, projectRoot));
-    const out = execFileSync(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests'], {
+    const run = spawnSync(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests'], {
       cwd: join(root, projectRoot),
       env: { ...process.env, EPHENV_MODEL_DIR: modelArtifactDir(root, projectRoot) },
       encoding: 'utf8',
     });
-    expect(out).toMatch(/\b1 passed\b/);
+    expect(run.status, `${run.stdout}${run.stderr}`).toBe(0);
+    expect(run.stdout).toMatch(/\b1 passed\b/);
   }, 600_000);
 
   it('destroy stops the preview: no process of the repository is left', async () => {
