@@ -2,14 +2,30 @@ import { ensureVenv, modelArtifactDir, processesMentioning } from '@ephenv/core'
 import { deployPreview, destroyPreview } from '@ephenv/preview';
 import { runValidate } from '@ephenv/validate';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO, git, nx } from './support/checkout';
 import { generatedModelRepo } from './support/generated-model';
 import { acmeGeneratorIn, installAcmeGenerator } from './support/yeoman-fixture';
 
 const MODEL = 'acme-iris';
 const quiet = () => undefined;
+
+describe('nx g @ephenv:model --template through the Nx CLI', () => {
+  it('--dry-run runs the Yeoman generator, lists what the model would get and writes nothing', () => {
+    const before = git(REPO, 'status', '--porcelain');
+    const fixture = join('generators', 'tests', 'fixtures', 'generator-acme-sagemaker');
+    const dry = nx(REPO, 'g', '@ephenv:model', 'acme-dry-run', '--template', `./${fixture}`, '--templateAnswers', '{"team":"risk"}', '--dry-run', '--no-interactive');
+    expect(dry.code, dry.out).toBe(0);
+    for (const file of ['Dockerfile', 'src/serve', 'src/acme/server.py', 'ephenv.json', 'train.py', 'schemas/examples/setosa.json', 'load/k6.js', 'infra/main.tf']) {
+      expect(dry.out).toContain(`CREATE apps/acme-dry-run/${file}`);
+    }
+    expect(dry.out).not.toContain('src/inference/');
+    expect(existsSync(join(REPO, 'apps', 'acme-dry-run'))).toBe(false);
+    expect(git(REPO, 'status', '--porcelain')).toBe(before);
+  }, 300_000);
+});
 
 describe("--template: the fixture Yeoman generator's output as a model, previewed locally", () => {
   let installed: string;

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { acmeGeneratorIn, installAcmeGenerator } from '../../../tests/support/yeoman-fixture';
 import { modelGenerator } from './generator';
+import { resolveGenerator } from './lib/run-yeoman-template';
 
 const snapshot = (tree: Tree) =>
   tree
@@ -87,6 +88,13 @@ describe('model generator --template: a Yeoman generator as the container and se
     );
     await expect(modelGenerator(tree, { name: 'm', template: installed, skipFormat: true })).rejects.toThrow(`is not a Yeoman generator (no generators/app/index.js or app/index.js)`);
     expect(tree.exists('apps/m')).toBe(false);
+  });
+
+  it('finds a generator by package name in the workspace node_modules, or by a path to its package or entry file', () => {
+    const entry = join(acme, 'generators', 'app', 'index.js');
+    expect(resolveGenerator(installed, 'generator-acme-sagemaker')).toBe(entry);
+    expect(resolveGenerator(installed, './node_modules/generator-acme-sagemaker')).toBe(entry);
+    expect(resolveGenerator('/elsewhere', entry)).toBe(entry);
   });
 
   it('is idempotent: a second run refuses the existing model and changes nothing', async () => {

@@ -1,7 +1,9 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import type { YeomanTemplate } from './normalize-options';
 
 /** One file of the Yeoman generator's output, relative to the model folder. */
@@ -11,30 +13,8 @@ export interface TemplateFile {
   executable: boolean;
 }
 
-type Question = { name: string; message?: string; default?: unknown };
-type Answers = Record<string, unknown>;
-
-/**
- * Yeoman's prompt module, answered from --templateAnswers: a question without an answer takes its
- * default; one without either is an error naming it, never a prompt (CI has no terminal).
- */
-function answersFrom(generator: string, given: Answers) {
-  return async (questions: Question | Question[], initial: Answers = {}): Promise<Answers> => {
-    const answers: Answers = { ...initial };
-    for (const question of [questions].flat()) {
-      if (question.name in given) answers[question.name] = given[question.name];
-      else if (question.name in answers) continue;
-      else if (question.default !== undefined) answers[question.name] = typeof question.default === 'function' ? await question.default(answers) : question.default;
-      else {
-        throw new Error(
-          `the Yeoman generator ${generator} asks "${question.message ?? question.name}" (${question.name}) and has no default: ` +
-            `answer it with --templateAnswers '{"${question.name}": ...}'.`,
-        );
-      }
-    }
-    return answers;
-  };
-}
+/** Runs the generator in its own ES module process (see the file). */
+const RUNNER = join(__dirname, 'yeoman-runner.mjs');
 
 /** The generator's entry file: a package name installed in the workspace, or a path to a package or a generator. */
 export function resolveGenerator(workspaceRoot: string, generator: string): string {
@@ -69,18 +49,15 @@ function listFiles(root: string, dir = root): string[] {
  */
 export async function runYeomanTemplate(workspaceRoot: string, name: string, template: YeomanTemplate): Promise<TemplateFile[]> {
   const entry = resolveGenerator(workspaceRoot, template.generator);
-  const [{ createEnv }, { QueuedAdapter, TerminalAdapter }] = await Promise.all([import('yeoman-environment'), import('@yeoman/adapter')]);
   const scratch = mkdtempSync(join(tmpdir(), 'ephenv-yeoman-'));
   const cwd = join(scratch, name);
   mkdirSync(cwd);
   try {
-    const adapter = new QueuedAdapter({ adapter: new TerminalAdapter({ promptModule: answersFrom(template.generator, template.answers) as never }) });
-    const env = createEnv({ cwd, adapter, skipInstall: true } as never);
-    const { namespace } = env.register(entry, { namespace: 'ephenv-template:app' } as never);
     try {
-      await env.run([namespace], { skipInstall: true, skipCache: true, force: true } as never);
+      await promisify(execFile)(process.execPath, [RUNNER, entry, cwd, template.generator, JSON.stringify(template.answers)], { cwd, maxBuffer: 16 * 1024 * 1024 });
     } catch (error) {
-      throw new Error(`the Yeoman generator ${template.generator} failed: ${(error as Error).message}`);
+      const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim();
+      throw new Error(`the Yeoman generator ${template.generator} failed: ${stderr.split('\n').pop() || (error as Error).message}`);
     }
     const files = listFiles(cwd).filter((f) => f !== '.yo-rc.json');
     if (files.length === 0) throw new Error(`the Yeoman generator ${template.generator} wrote no files; check its --templateAnswers.`);
