@@ -28,13 +28,16 @@ function createRootStack(tree: Tree, options: NormalizedModelOptions): void {
   }
 }
 
-/** Replaces ephenv's container and server with the Yeoman generator's output (its files win). */
+/** Files ephenv owns even when the Yeoman output has them: the project and its preview configuration. */
+const OWNED_BY_EPHENV = new Set(['ephenv.json', 'project.json']);
+
+/** Replaces ephenv's container and server with the Yeoman generator's output (its files win, but for OWNED_BY_EPHENV). */
 function importTemplate(tree: Tree, options: NormalizedModelOptions, imported: TemplateFile[]): void {
   for (const change of tree.listChanges()) {
     const path = change.path.slice(options.projectRoot.length + 1);
     if (change.path.startsWith(`${options.projectRoot}/`) && REPLACED_BY_TEMPLATE.test(path)) tree.delete(change.path);
   }
-  for (const file of imported) {
+  for (const file of imported.filter((f) => !OWNED_BY_EPHENV.has(f.path))) {
     const path = joinPathFragments(options.projectRoot, file.path);
     tree.write(path, file.content);
     if (file.executable) tree.changePermissions(path, '755');
