@@ -40,7 +40,7 @@ describe('model generator --template: a Yeoman generator as the container and se
     expect(tree.listChanges().find((c) => c.path === 'apps/churn-model/src/serve')?.options?.mode).toBe('755');
     expect(read('requirements.txt')).not.toContain('pytest');
     // ephenv's server, its Dockerfile and the tests of its internals are not there.
-    for (const gone of ['src/inference/app.py', 'src/inference/model.py', 'tests/test_app.py']) expect(tree.exists(`apps/churn-model/${gone}`), gone).toBe(false);
+    for (const gone of ['src/inference/app.py', 'src/inference/model.py', 'tests/test_app.py', '.dockerignore']) expect(tree.exists(`apps/churn-model/${gone}`), gone).toBe(false);
     // ephenv's own parts.
     for (const file of ['ephenv.json', 'project.json', 'train.py', 'schemas/input.schema.json', 'schemas/examples/setosa.json', 'load/k6.js', 'infra/main.tf', 'tests/test_serve.py', 'tests/conftest.py', 'requirements-dev.txt']) {
       expect(tree.exists(`apps/churn-model/${file}`), file).toBe(true);

@@ -1,4 +1,4 @@
-import { DockerfileParser, type Instruction } from 'dockerfile-ast';
+import { Copy, DockerfileParser, type Instruction } from 'dockerfile-ast';
 import type { TemplateFile } from './run-yeoman-template';
 
 /** The serving code: what the container runs from src/ (src/serve and the Python it imports). */
@@ -31,6 +31,9 @@ function dockerfileProblems(text: string): string[] {
   }
   const exposed = instructions.filter((i) => i.getKeyword() === 'EXPOSE').flatMap((i) => i.getArguments().map((a) => a.getValue().split('/')[0]));
   if (!exposed.includes('8080')) problems.push(`Dockerfile: no EXPOSE 8080${exposed.length > 0 ? ` (exposes ${exposed.join(', ')})` : ''}: SageMaker sends /ping and /invocations to port 8080`);
+  // The aws provider builds with `--build-context model=dist/<root>/model`: an image is one model version.
+  const bakesModel = instructions.some((i) => i instanceof Copy && i.getFromFlag()?.getValue() === 'model');
+  if (!bakesModel) problems.push('Dockerfile: no COPY --from=model . /opt/ml/model/: the preview builds the image with the trained model as the build context `model`');
   return problems;
 }
 

@@ -8,10 +8,10 @@ import type { TemplateFile } from './run-yeoman-template';
 
 /**
  * With --template the Yeoman output is the container and serving code: ephenv's own server, its
- * Dockerfile and requirements, and the tests of its server's internals make way for it.
+ * Dockerfile, .dockerignore and requirements, and the tests of its server's internals make way for it.
  * tests/test_serve.py stays: it runs the real `serve` against the examples, whoever wrote it.
  */
-const REPLACED_BY_TEMPLATE = /^(Dockerfile|requirements\.txt|src\/.*|tests\/test_app\.py)$/;
+const REPLACED_BY_TEMPLATE = /^(Dockerfile|\.dockerignore|requirements\.txt|src\/.*|tests\/test_app\.py)$/;
 
 /**
  * The root stack every model gets is the preview-stack module's example root (the one its tests
