@@ -14,3 +14,4 @@ export * from './check-policy';
 export * from './xml';
 export * from './results';
 export * from './schema';
+export * from './logger';

@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isAlive, processesMentioning, loadExamples, loadModelConfig, readRecord, recordPath, type PreviewRecord } from '@ephenv/core';
+import { isAlive, linesTo, loadExamples, loadModelConfig, type PreviewRecord, processesMentioning, readRecord, recordPath } from '@ephenv/core';
 import { deployPreview, destroyPreview, previewStatus } from '../src';
 import { listeningPorts, makeWorkspace, type TestWorkspace } from '@ephenv/testing';
 
-const quiet = () => undefined;
+const quiet = linesTo(() => undefined);
 
 async function call(record: PreviewRecord, path: string, init: { method?: string; body?: string; headers?: Record<string, string> } = {}) {
   const res = await request(`${record.url}${path}`, { method: (init.method ?? 'GET') as 'GET', body: init.body, headers: init.headers });
@@ -76,7 +76,7 @@ describe('local previews', { timeout: 120_000 }, () => {
     writeFileSync(configFile, JSON.stringify({ ...JSON.parse(original), preview: { ttlHours: 48 } }));
     const lines: string[] = [];
     try {
-      const error = await deployPreview(ref('iris-b'), {}, (l) => lines.push(l)).then(() => undefined, (e: Error) => e.message);
+      const error = await deployPreview(ref('iris-b'), {}, linesTo((l) => lines.push(l))).then(() => undefined, (e: Error) => e.message);
       expect(error).toBe(
         'iris-b: ephenv.json asks for more than the preview policy allows; nothing was created.\n' +
           "  apps/iris-b/ephenv.json endpoint.maxConcurrency is 5: the policy's maxServerlessConcurrency allows at most 2\n" +
