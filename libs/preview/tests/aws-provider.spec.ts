@@ -215,7 +215,9 @@ describe('aws previews against moto with real Terraform', () => {
     }
     const locks = (await new DynamoDBClient(emulatorClientConfig(moto.endpoint)).send(new ScanCommand({ TableName: LOCK_TABLE }))).Items ?? [];
     expect(locks.map((i) => i.LockID.S).filter((id) => !id!.endsWith('-md5'))).toEqual([]);
-  }, 300_000);
+    // Four Terraform runs at once, and the inits of one model's folder take turns: 75 s idle on CI's
+    // 2 cores, and CI once ran out of 300 s with other suites' Terraform beside it.
+  }, 900_000);
 
   it('shows the last N CloudWatch events of each log group, newest last', async () => {
     const logs = new CloudWatchLogsClient(emulatorClientConfig(moto.endpoint));
