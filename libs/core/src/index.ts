@@ -15,3 +15,5 @@ export * from './check-policy';
 export * from './xml';
 export * from './results';
 export * from './aws-client-config';
+export * from './schema';
+export * from './logger';

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isAlive, listRecords, loadModelConfig, readResult, resultFile, startDetached, writeRecord, type ModelConfig, type PreviewRecord } from '@ephenv/core';
+import { isAlive, linesTo, listRecords, loadModelConfig, readResult, resultFile, startDetached, writeRecord, type ModelConfig, type PreviewRecord } from '@ephenv/core';
 import { destroyPrPreviews, providerFor, readPreviewLogs, writePreviewOutput } from '../src';
 
 const SHA = '3f9c2d41e8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3';
@@ -105,7 +105,7 @@ describe('what each provider answers for its previews', () => {
     const b = localRecord('iris-b', '5');
     const other = localRecord('iris-c', '6');
     const lines: string[] = [];
-    const outcomes = await destroyPrPreviews(ws, 5, { provider: 'local' }, (l) => lines.push(l));
+    const outcomes = await destroyPrPreviews(ws, 5, { provider: 'local' }, linesTo((l) => lines.push(l)));
     expect(outcomes.map((o) => [o.project, o.result?.destroyed])).toEqual([
       ['iris-a', true],
       ['iris-b', true],
@@ -113,7 +113,7 @@ describe('what each provider answers for its previews', () => {
     for (const proc of [...Object.values(a.processes!), ...Object.values(b.processes!)]) await expect.poll(() => isAlive(proc.pid), { timeout: 5000 }).toBe(false);
     expect(Object.values(other.processes!).every((p) => isAlive(p.pid))).toBe(true);
     expect(listRecords(ws).map((r) => r.project)).toEqual(['iris-c']);
-    expect(await destroyPrPreviews(ws, 9, { provider: 'local' }, (l) => lines.push(l))).toEqual([]);
+    expect(await destroyPrPreviews(ws, 9, { provider: 'local' }, linesTo((l) => lines.push(l)))).toEqual([]);
     expect(lines.at(-1)).toBe('ephenv: no local previews of PR 9');
   });
 
