@@ -63,7 +63,7 @@ describe("--template: the fixture Yeoman generator's output as a model, previewe
 
   it('its pytest suite (tests/test_serve.py: the real serve process against the examples) passes', async () => {
     const { python } = await ensureVenv(root, join(root, projectRoot));
-    const run = spawnSync(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests'], {
+    const run = spawnSync(python, ['-m', 'pytest', '-q', '--color=no', '-p', 'no:cacheprovider', 'tests'], {
       cwd: join(root, projectRoot),
       env: { ...process.env, EPHENV_MODEL_DIR: modelArtifactDir(root, projectRoot) },
       encoding: 'utf8',
