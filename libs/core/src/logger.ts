@@ -17,3 +17,10 @@ export const stdioLogger: Logger = {
 
 /** Every line, whatever its level, to one function (a test collecting output, a prefixing writer). */
 export const linesTo = (write: (line: string) => void): Logger => ({ info: write, warn: write, error: write });
+
+/** Each line, at its own level, after `prefix` (a command's name, the preview a step belongs to). */
+export const withPrefix = (log: Logger, prefix: string): Logger => ({
+  info: (line) => log.info(`${prefix}${line}`),
+  warn: (line) => log.warn(`${prefix}${line}`),
+  error: (line) => log.error(`${prefix}${line}`),
+});

@@ -1,4 +1,4 @@
-import { ensureVenv, isAlive, loadModelConfig, logsDir, readAtRef, refExists, startDetached, stopProcess } from '@ephenv/core';
+import { ensureVenv, isAlive, loadModelConfig, logsDir, readAtRef, refExists, startDetached, stopProcess, withPrefix, type Logger } from '@ephenv/core';
 import { startOnFreePort, waitForPing } from '@ephenv/preview';
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -30,7 +30,7 @@ export function existsOnBase(workspaceRoot: string, base: string, projectRoot: s
   return readAtRef(workspaceRoot, base, `${projectRoot}/ephenv.json`) !== undefined;
 }
 
-function runTrain(python: string, projectDir: string, output: string, log: (line: string) => void): Promise<void> {
+function runTrain(python: string, projectDir: string, output: string, log: Logger): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(python, [join(projectDir, 'train.py'), '--output', output], { cwd: projectDir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
     let out = '';
@@ -42,7 +42,7 @@ function runTrain(python: string, projectDir: string, output: string, log: (line
     child.on('error', reject);
     child.on('close', (code) => {
       if (code === 0) {
-        log(out.trim().split('\n').pop() ?? '');
+        log.info(out.trim().split('\n').pop() ?? '');
         resolve();
       } else reject(new Error(`training the base's model failed (exit ${code}):\n${out.trim().split('\n').slice(-15).join('\n')}`));
     });
@@ -55,7 +55,7 @@ function runTrain(python: string, projectDir: string, output: string, log: (line
  * and starts the base's model server on a free loopback port, the way the local provider runs a
  * preview's. Whatever fails after the worktree exists, the server is stopped and the worktree removed.
  */
-export async function startLocalBaseline(workspaceRoot: string, base: string, projectRoot: string, project: string, log: (line: string) => void): Promise<LocalBaseline> {
+export async function startLocalBaseline(workspaceRoot: string, base: string, projectRoot: string, project: string, log: Logger): Promise<LocalBaseline> {
   const root = mkdtempSync(join(tmpdir(), 'ephenv-baseline-'));
   const tree = join(root, 'tree');
   let pid: number | undefined;
@@ -101,7 +101,7 @@ export async function startLocalBaseline(workspaceRoot: string, base: string, pr
     const config = loadModelConfig(tree, projectRoot);
     const venv = await ensureVenv(workspaceRoot, config.projectDir);
     const modelDir = join(root, 'model');
-    await runTrain(venv.python, config.projectDir, modelDir, (line) => log(`ephenv: base model (${base}) trained: ${line}`));
+    await runTrain(venv.python, config.projectDir, modelDir, withPrefix(log, `ephenv: base model (${base}) trained: `));
     const logs = logsDir(workspaceRoot, project);
     mkdirSync(logs, { recursive: true });
     const logFile = join(logs, 'baseline-model.log');
@@ -116,7 +116,7 @@ export async function startLocalBaseline(workspaceRoot: string, base: string, pr
       return { proc, ready: await waitForPing({ url: `http://${HOST}:${port}/ping`, timeoutMs: 60_000, exited: proc.exited }) };
     });
     pid = started.pid;
-    log(`ephenv: base model (${base}) serving on ${HOST}:${started.port} (pid ${started.pid})`);
+    log.info(`ephenv: base model (${base}) serving on ${HOST}:${started.port} (pid ${started.pid})`);
     return { url: `http://${HOST}:${started.port}`, pid: started.pid, stop };
   } catch (e) {
     await stop();

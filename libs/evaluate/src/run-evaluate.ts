@@ -106,7 +106,7 @@ export async function runEvaluate(options: EvaluateOptions, context: EvaluateCon
       baseline = { role: `baseline at ${options.baselineUrl}`, url: options.baselineUrl, ...(token && { token }) };
       report.baseline.url = options.baselineUrl;
     } else if (existsOnBase(workspaceRoot, base, projectRoot)) {
-      local = await startLocalBaseline(workspaceRoot, base, projectRoot, project, (line) => log.info(line));
+      local = await startLocalBaseline(workspaceRoot, base, projectRoot, project, log);
       context.onBaseline?.(local);
       baseline = { role: `base (${base}) model server`, url: local.url };
       report.baseline.url = local.url;

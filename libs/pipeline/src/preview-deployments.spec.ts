@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { linesTo } from '@ephenv/core';
 import { githubContextFromEnv, MAX_STATUS_DESCRIPTION } from '@ephenv/report';
 import { startFakeGitHub, type FakeGitHub, type StoredDeployment } from '@ephenv/report/testing';
 import { previewDeployments } from './preview-deployments';
@@ -48,7 +49,7 @@ function actionsEnv(headSha = HEAD, extra: NodeJS.ProcessEnv = {}): NodeJS.Proce
 
 function deploy(env: NodeJS.ProcessEnv, outcomes: Parameters<ReturnType<typeof previewDeployments>['finish']>[0]) {
   const log: string[] = [];
-  const deployments = previewDeployments(dir, githubContextFromEnv(env), '7', (l) => log.push(l), fast);
+  const deployments = previewDeployments(dir, githubContextFromEnv(env), '7', linesTo((l) => log.push(l)), fast);
   return { log, run: async () => (await deployments.begin(Object.keys(outcomes)), await deployments.finish(outcomes)) };
 }
 
@@ -98,7 +99,7 @@ describe('GitHub Deployments of the previews of PR 7', () => {
     await deploy(actionsEnv(HEAD), { 'iris-classifier': { ok: true, url: 'https://one.example/' }, 'fraud-detector': { ok: false, reason: 'quota' } }).run();
     await deploy(actionsEnv(NEXT_HEAD), { 'iris-classifier': { ok: true, url: 'https://two.example/' } }).run();
     const log: string[] = [];
-    await retirePreviewDeployments(githubContextFromEnv(actionsEnv()), [{ project: 'iris-classifier', pr: '7' }, { project: 'fraud-detector', pr: '7' }], (l) => log.push(l), fast);
+    await retirePreviewDeployments(githubContextFromEnv(actionsEnv()), [{ project: 'iris-classifier', pr: '7' }, { project: 'fraud-detector', pr: '7' }], linesTo((l) => log.push(l)), fast);
     expect(github.deployments).toHaveLength(3);
     for (const d of github.deployments) expect(states(d).at(-1)).toBe('inactive');
     // The older iris deployment was already inactive: no second inactive status.
@@ -114,7 +115,7 @@ describe('GitHub Deployments of the previews of PR 7', () => {
     await deploy(actionsEnv(), { 'iris-classifier': { ok: true, url: 'https://one.example/' } }).run();
     github.refuseEnvironmentDeletion = true;
     const log: string[] = [];
-    await retirePreviewDeployments(githubContextFromEnv(actionsEnv()), [{ project: 'iris-classifier', pr: '7' }], (l) => log.push(l), fast);
+    await retirePreviewDeployments(githubContextFromEnv(actionsEnv()), [{ project: 'iris-classifier', pr: '7' }], linesTo((l) => log.push(l)), fast);
     expect(states(github.deployments[0]).at(-1)).toBe('inactive');
     expect(github.environments.has('preview/iris-classifier/pr-7')).toBe(true);
     expect(log[0]).toMatch(/1 deployment\(s\) marked inactive; environment preview\/iris-classifier\/pr-7 kept: this token may not delete environments \(403/);
@@ -133,7 +134,7 @@ describe('GitHub Deployments of the previews of PR 7', () => {
     await run();
     expect(log).toEqual(['ephenv pr: GitHub deployments skipped: no GitHub context (GITHUB_TOKEN and GITHUB_REPOSITORY not set)']);
     const retired: string[] = [];
-    await retirePreviewDeployments(githubContextFromEnv({}), [{ project: 'iris-classifier', pr: '7' }], (l) => retired.push(l));
+    await retirePreviewDeployments(githubContextFromEnv({}), [{ project: 'iris-classifier', pr: '7' }], linesTo((l) => retired.push(l)));
     expect(retired).toEqual(['GitHub deployments left as they are: no GitHub context (GITHUB_TOKEN and GITHUB_REPOSITORY not set)']);
     expect(github.requests).toEqual([]);
   });

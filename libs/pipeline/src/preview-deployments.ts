@@ -1,4 +1,4 @@
-import { isPullRequest } from '@ephenv/core';
+import { isPullRequest, type Logger } from '@ephenv/core';
 import { execFileSync } from 'node:child_process';
 import { createGitHubClient, type GitHubClientOptions, type GitHubContext, finishPreviewDeployment, previewEnvironment, startPreviewDeployment, type DeployOutcome, type DeploymentTarget } from '@ephenv/report';
 
@@ -22,11 +22,11 @@ const headOf = (workspaceRoot: string) => {
  * GitHub reporting is secondary to the preview itself: a refused or failed call is a warning in
  * the log that says how to fix it, never a failed deploy.
  */
-export function previewDeployments(workspaceRoot: string, context: GitHubContext, pr: string, log: (line: string) => void, options: GitHubClientOptions = {}): PreviewDeployments {
+export function previewDeployments(workspaceRoot: string, context: GitHubContext, pr: string, log: Logger, options: GitHubClientOptions = {}): PreviewDeployments {
   const skip = (reason: string): PreviewDeployments => {
     let said = false;
     const say = async () => {
-      if (!said) log(`ephenv pr: GitHub deployments skipped: ${reason}`);
+      if (!said) log.info(`ephenv pr: GitHub deployments skipped: ${reason}`);
       said = true;
     };
     return { begin: say, finish: say };
@@ -39,7 +39,7 @@ export function previewDeployments(workspaceRoot: string, context: GitHubContext
   const target: DeploymentTarget = { ...context.target, pr: Number(pr), sha, logUrl: context.logUrl };
   const github = createGitHubClient(context.target, options);
   const ids = new Map<string, number>();
-  const warn = (model: string, e: unknown) => log(`ephenv pr: warning: the GitHub deployment of ${model} is not up to date: ${(e as Error).message}`);
+  const warn = (model: string, e: unknown) => log.warn(`ephenv pr: warning: the GitHub deployment of ${model} is not up to date: ${(e as Error).message}`);
   return {
     async begin(models) {
       for (const model of models) {
@@ -56,7 +56,7 @@ export function previewDeployments(workspaceRoot: string, context: GitHubContext
         if (id === undefined) continue;
         try {
           const replaced = await finishPreviewDeployment(github, target, model, id, outcome);
-          log(
+          log.info(
             `ephenv pr: GitHub deployment ${previewEnvironment(model, pr)}: ${outcome.ok ? `success, ${outcome.url}` : 'failure'}` +
               (replaced > 0 ? ` (${replaced} older deployment(s) now inactive)` : ''),
           );

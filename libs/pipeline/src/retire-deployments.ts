@@ -1,4 +1,4 @@
-import { isPullRequest } from '@ephenv/core';
+import { isPullRequest, type Logger } from '@ephenv/core';
 import { createGitHubClient, type GitHubClientOptions, type GitHubContext, retirePreviewEnvironment } from '@ephenv/report';
 
 /**
@@ -9,11 +9,11 @@ import { createGitHubClient, type GitHubClientOptions, type GitHubContext, retir
 export async function retirePreviewDeployments(
   context: GitHubContext,
   previews: { project: string; pr: string }[],
-  log: (line: string) => void,
+  log: Logger,
   options: GitHubClientOptions = {},
 ): Promise<void> {
   if ('skipped' in context) {
-    log(`GitHub deployments left as they are: ${context.skipped}`);
+    log.info(`GitHub deployments left as they are: ${context.skipped}`);
     return;
   }
   const real = previews.filter((p) => isPullRequest(p.pr));
@@ -22,9 +22,9 @@ export async function retirePreviewDeployments(
   for (const { project, pr } of real) {
     try {
       const result = await retirePreviewEnvironment(github, { ...context.target, logUrl: context.logUrl }, project, pr);
-      log(`GitHub ${result.environment}: ${result.deactivated} deployment(s) marked inactive; ${result.deleted ? 'environment deleted' : result.note}`);
+      log.info(`GitHub ${result.environment}: ${result.deactivated} deployment(s) marked inactive; ${result.deleted ? 'environment deleted' : result.note}`);
     } catch (e) {
-      log(`warning: GitHub deployments of ${project} PR ${pr} not marked inactive: ${(e as Error).message}`);
+      log.warn(`warning: GitHub deployments of ${project} PR ${pr} not marked inactive: ${(e as Error).message}`);
     }
   }
 }

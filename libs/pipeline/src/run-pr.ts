@@ -1,4 +1,4 @@
-import { findResult, hasResult, providerName, removeResult, ResultFileError, writeRun, type ModelResultKind, type ModelResultShapes, type PrRun, type ProviderName, type Step } from '@ephenv/core';
+import { findResult, hasResult, providerName, stdioLogger, type Logger, removeResult, ResultFileError, writeRun, type ModelResultKind, type ModelResultShapes, type PrRun, type ProviderName, type Step } from '@ephenv/core';
 import { resolvePr } from '@ephenv/preview';
 import { modelProjects, runNx } from './nx-cli';
 import type { DeployOutcome } from '@ephenv/report';
@@ -26,18 +26,18 @@ const EVIDENCE: Partial<Record<Step, ModelResultKind>> = { deploy: 'preview', va
  * for the affected models through Nx's task runner, then the report; with `destroy`, tear down at
  * the end. One model's failure does not stop the others; the result says whether the PR is good.
  */
-export async function runPr(workspaceRoot: string, options: PrOptions, log = (l: string) => console.log(l)): Promise<{ ok: boolean; run: PrRun }> {
+export async function runPr(workspaceRoot: string, options: PrOptions, log: Logger = stdioLogger): Promise<{ ok: boolean; run: PrRun }> {
   const models = await modelProjects(workspaceRoot, { all: options.all ?? false, base: options.base, head: options.head });
   const provider = providerName(options.provider);
   const pr = resolvePr(options.pr);
   const run: PrRun = { pr, provider, base: options.base, head: options.head, models, steps: {}, startedAt: new Date().toISOString() };
   if (models.length === 0) {
-    log('ephenv pr: no model service is affected by this change; nothing to preview.');
+    log.info('ephenv pr: no model service is affected by this change; nothing to preview.');
     run.finishedAt = new Date().toISOString();
     writeRun(workspaceRoot, run);
     return { ok: true, run };
   }
-  log(`ephenv pr: ${models.length} model(s): ${models.join(', ')} (provider ${provider}, PR ${run.pr})`);
+  log.info(`ephenv pr: ${models.length} model(s): ${models.join(', ')} (provider ${provider}, PR ${run.pr})`);
   for (const model of models) {
     // Results of an earlier run must not pass for this one's.
     for (const kind of Object.values(EVIDENCE)) removeResult(workspaceRoot, model, kind!);

@@ -27,26 +27,24 @@ const awsOptions = (options: DeployOptions) => ({
 export type ProjectRef = Pick<CoreProjectRef, 'workspaceRoot' | 'project' | 'projectRoot'>;
 
 export async function deployPreview(ref: ProjectRef, options: DeployOptions = {}, log: Logger = stdioLogger): Promise<PreviewRecord> {
-  const report = (line: string) => log.info(line);
   const started = Date.now();
   const config = loadModelConfig(ref.workspaceRoot, ref.projectRoot);
   // Before the provider starts anything: a refused preview creates no process and no cloud resource.
   const policy = readPolicy(ref.workspaceRoot, { base: options.base });
-  report(`ephenv: preview policy: ${policy.source.description}`);
+  log.info(`ephenv: preview policy: ${policy.source.description}`);
   assertWithinPolicy(ref.project, config, policy);
-  const provider = await providerFor(providerName(options.provider), report, awsOptions(options));
+  const provider = await providerFor(providerName(options.provider), log, awsOptions(options));
   const record = await provider.deploy({ ...ref, config, policy: policy.policy, pr: resolvePr(options.pr), gitSha: gitSha(ref.workspaceRoot) });
-  report(howToCall(record, provider, ref, Date.now() - started, options.showToken === true));
+  log.info(howToCall(record, provider, ref, Date.now() - started, options.showToken === true));
   return record;
 }
 
 export type DestroyOptions = Pick<DeployOptions, 'provider' | 'pr' | 'lockTimeout'>;
 
 export async function destroyPreview(ref: ProjectRef, options: DestroyOptions = {}, log: Logger = stdioLogger) {
-  const report = (line: string) => log.info(line);
-  const provider = await providerFor(providerName(options.provider), report, awsOptions(options));
+  const provider = await providerFor(providerName(options.provider), log, awsOptions(options));
   const result = await provider.destroy({ ...ref, pr: resolvePr(options.pr), gitSha: gitSha(ref.workspaceRoot) });
-  report(result.destroyed ? `ephenv: destroyed the ${provider.name} preview of ${ref.project}: ${result.message}` : `ephenv: ${result.message}; nothing to do`);
+  log.info(result.destroyed ? `ephenv: destroyed the ${provider.name} preview of ${ref.project}: ${result.message}` : `ephenv: ${result.message}; nothing to do`);
   return result;
 }
 
@@ -60,7 +58,7 @@ export async function destroyPrPreviews(
   options: Pick<DeployOptions, 'provider' | 'lockTimeout'> = {},
   log: Logger = stdioLogger,
 ): Promise<PrDestroyOutcome[]> {
-  const provider = await providerFor(providerName(options.provider), (line) => log.info(line), awsOptions(options));
+  const provider = await providerFor(providerName(options.provider), log, awsOptions(options));
   return provider.destroyPr(workspaceRoot, normalizePr(pr));
 }
 

@@ -371,7 +371,7 @@ describe('aws previews against moto with real Terraform', () => {
   it('destroyPr (ephenv destroy --pr 8) destroys every model of PR 8 found in the state bucket, including one whose folder is gone', async () => {
     rmSync(join(ws.root, 'apps', 'iris-b'), { recursive: true });
     const out: string[] = [];
-    const outcomes = await destroyPr(ws.root, '8', { report: (line: string) => void out.push(line) });
+    const outcomes = await destroyPr(ws.root, '8', { log: linesTo((line) => void out.push(line)) });
     expect(outcomes.map((o) => [o.project, o.result?.destroyed, o.error])).toEqual([
       ['iris-a', true, undefined],
       ['iris-b', true, undefined],

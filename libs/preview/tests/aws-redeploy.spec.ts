@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DescribeImagesCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultPolicy, ensureVenv, gitSha, loadModelConfig, modelArtifactDir, resultsDir, type PreviewRecord } from '@ephenv/core';
+import { defaultPolicy, ensureVenv, linesTo, gitSha, loadModelConfig, modelArtifactDir, resultsDir, type PreviewRecord } from '@ephenv/core';
 import { emulatorClientConfig, startMoto, type MotoServer, awsTestEnv, bootstrapEmulator, commit, findPreviewResources, imageUri, prepareAwsWorkspace, REGION, setEnv, makeWorkspace, REPO, type TestWorkspace } from '@ephenv/testing';
 import { AwsProvider, awsSettings, findProviderMirror, gatewayZipPath, resolveModelImage, stackDataDir, terraformEnv, type Docker } from '../src';
 import { stackVariables } from '../src/aws/stack-variables';
@@ -44,7 +44,7 @@ describe('aws re-deploys keyed by the image content', () => {
 
   const deploy = async (pr: string): Promise<PreviewRecord> => {
     const config = loadModelConfig(ws.root, `apps/${PROJECT}`);
-    return new AwsProvider(() => undefined, { docker }).deploy({ workspaceRoot: ws.root, project: PROJECT, projectRoot: `apps/${PROJECT}`, config, policy: defaultPolicy(), pr, gitSha: gitSha(ws.root) });
+    return new AwsProvider(linesTo(() => undefined), { docker }).deploy({ workspaceRoot: ws.root, project: PROJECT, projectRoot: `apps/${PROJECT}`, config, policy: defaultPolicy(), pr, gitSha: gitSha(ws.root) });
   };
   const commitAll = (message: string) => {
     execFileSync('git', ['add', '-A'], { cwd: ws.root });

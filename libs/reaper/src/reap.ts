@@ -1,4 +1,4 @@
-import { defaultPolicy, findModelProjectRoot, readPolicy, type PreviewPolicy } from '@ephenv/core';
+import { defaultPolicy, findModelProjectRoot, linesTo, readPolicy, withPrefix, type Logger, type PreviewPolicy } from '@ephenv/core';
 import { destroyStack, type AwsSettings, StateLockedError } from '@ephenv/preview';
 import { reaperClients, type ReaperClients } from './aws-clients';
 import { decide, type SkippedEndpoint } from './decide';
@@ -31,8 +31,8 @@ export interface ReapOptions {
   closedPrs?: Iterable<string>;
   /** Find and decide, list what would be deleted and how, change nothing. */
   dryRun?: boolean;
-  /** One line per step, for a terminal. */
-  progress?: (line: string) => void;
+  /** One line per step, for a terminal (default: none). */
+  log?: Logger;
 }
 
 /** What became of one resource (in a dry run: what would). */
@@ -99,13 +99,13 @@ type Resolved = ReapOptions & { clients: ReaperClients };
 async function reapWith(options: Resolved): Promise<ReapReport> {
   const { clients, dryRun = false } = options;
   const now = options.now ?? new Date();
-  const progress = options.progress ?? (() => undefined);
+  const log = options.log ?? linesTo(() => undefined);
 
-  const { maxTtlHours, source: policySource } = maxAge(options, progress);
+  const { maxTtlHours, source: policySource } = maxAge(options, log);
   const isModel = (project: string) => findModelProjectRoot(options.workspaceRoot, project) !== undefined;
   const candidates = await findCandidates(clients.sagemaker);
   const { previews, skipped } = decide(candidates, { now, closedPrs: new Set(options.closedPrs ?? []), maxTtlHours, isModel });
-  for (const { endpoint, why } of skipped) progress(`warning: skipped the endpoint ${endpoint.endpointName}: ${why}`);
+  for (const { endpoint, why } of skipped) log.warn(`warning: skipped the endpoint ${endpoint.endpointName}: ${why}`);
 
   const outcomes: PreviewOutcome[] = [];
   for (const decision of previews) {
@@ -126,32 +126,32 @@ async function reapWith(options: Resolved): Promise<ReapReport> {
     outcomes.push(outcome);
     if (!decision.reap) continue;
     try {
-      await reapPreview(options, outcome, dryRun, progress);
+      await reapPreview(options, outcome, dryRun, log);
     } catch (e) {
       // One preview's trouble (an API error, unexpected data) is reported and does not stop the others.
       outcome.errors.push(errorText(e));
       outcome.result = 'failed';
-      progress(`${outcome.project} PR ${outcome.pr}: failed: ${errorText(e)}`);
+      log.error(`${outcome.project} PR ${outcome.pr}: failed: ${errorText(e)}`);
     }
   }
   return { dryRun, previews: outcomes, skipped, maxTtlHours, policySource };
 }
 
 /** The policy's maxTtlHours; a policy that cannot be read falls back to the default cap rather than stopping the reaper. */
-function maxAge(options: Resolved, progress: (line: string) => void): { maxTtlHours: number; source: string } {
+function maxAge(options: Resolved, log: Logger): { maxTtlHours: number; source: string } {
   if (options.policy) return { maxTtlHours: options.policy.maxTtlHours, source: 'the given policy' };
   try {
     const { policy, source } = readPolicy(options.workspaceRoot);
-    progress(`maximum age ${policy.maxTtlHours} h from ${source.description}`);
+    log.info(`maximum age ${policy.maxTtlHours} h from ${source.description}`);
     return { maxTtlHours: policy.maxTtlHours, source: source.description };
   } catch (e) {
     const fallback = defaultPolicy().maxTtlHours;
-    progress(`warning: ${(e as Error).message}; the default maximum age (${fallback} h) applies`);
+    log.warn(`warning: ${(e as Error).message}; the default maximum age (${fallback} h) applies`);
     return { maxTtlHours: fallback, source: 'the default preview policy (the policy file could not be read)' };
   }
 }
 
-async function reapPreview(options: Resolved, outcome: PreviewOutcome, dryRun: boolean, progress: (line: string) => void): Promise<void> {
+async function reapPreview(options: Resolved, outcome: PreviewOutcome, dryRun: boolean, log: Logger): Promise<void> {
   const { clients } = options;
   const label = `${outcome.project} PR ${outcome.pr}`;
   const find = async () => {
@@ -176,13 +176,13 @@ async function reapPreview(options: Resolved, outcome: PreviewOutcome, dryRun: b
   }
 
   if (outcome.state.usable) {
-    progress(`${label}: terraform destroy (state ${outcome.state.location})`);
+    log.info(`${label}: terraform destroy (state ${outcome.state.location})`);
     outcome.action = 'terraform destroy';
     const destroy: DestroyThroughState =
       options.destroyThroughState ??
       (async (preview) => {
-        const result = await destroyStack(options.workspaceRoot, preview, { settings: options.settings, report: (line) => progress(`${label}: ${line}`) });
-        progress(`${label}: ${result.message}`);
+        const result = await destroyStack(options.workspaceRoot, preview, { settings: options.settings, log: withPrefix(log, `${label}: `) });
+        log.info(`${label}: ${result.message}`);
       });
     try {
       await destroy({ project: outcome.project, pr: outcome.pr });
@@ -191,16 +191,16 @@ async function reapPreview(options: Resolved, outcome: PreviewOutcome, dryRun: b
         // Another run (a deploy of the same PR) is changing the stack: deleting under it would race it.
         outcome.errors.push(`the Terraform state ${outcome.state.location} is locked by another run (a deploy or destroy of this PR): left alone, the next ephenv reap retries it`);
         outcome.result = 'failed';
-        progress(`${label}: state locked by another run; left alone`);
+        log.warn(`${label}: state locked by another run; left alone`);
         return;
       }
       outcome.terraformError = errorText(e);
       outcome.action = 'terraform destroy, then sdk delete';
-      progress(`${label}: terraform destroy failed; deleting with the AWS SDK`);
+      log.warn(`${label}: terraform destroy failed; deleting with the AWS SDK`);
     }
   } else {
     outcome.action = 'sdk delete';
-    progress(`${label}: ${outcome.state.why}; deleting with the AWS SDK`);
+    log.info(`${label}: ${outcome.state.why}; deleting with the AWS SDK`);
   }
 
   // After a successful destroy this finds nothing, unless something of the preview lived outside its state.
@@ -209,5 +209,5 @@ async function reapPreview(options: Resolved, outcome: PreviewOutcome, dryRun: b
   if (outcome.action === 'terraform destroy' && deleted.length > 0) outcome.action = 'terraform destroy, then sdk delete';
   outcome.resources = deleted;
   outcome.result = deleted.some((r) => r.result === 'failed') || outcome.errors.length > 0 ? 'failed' : 'deleted';
-  progress(`${label}: ${outcome.result}`);
+  log.info(`${label}: ${outcome.result}`);
 }

@@ -56,7 +56,7 @@ describe('ephenv reap through real Terraform against moto', () => {
     const lost = await injectOrphan(moto.endpoint, { project: MODEL, pr: '6', expiresAt: new Date(Date.parse(expiresAt) - 3600_000) });
 
     const progress: string[] = [];
-    const report = await reap({ workspaceRoot: ws.root, settings: awsSettings(ws.root), now: new Date(Date.parse(expiresAt) + 60_000), progress: (l) => progress.push(l) });
+    const report = await reap({ workspaceRoot: ws.root, settings: awsSettings(ws.root), now: new Date(Date.parse(expiresAt) + 60_000), log: linesTo((l) => progress.push(l)) });
 
     expect(report.previews.map((p) => [p.pr, p.expiresAt, p.action, p.result])).toEqual([
       ['5', expiresAt, 'terraform destroy', 'deleted'],

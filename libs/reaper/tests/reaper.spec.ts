@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '@ephenv/core';
+import { freePort, linesTo } from '@ephenv/core';
 import { emulatorClientConfig, emulatorS3ClientConfig, startMoto, type MotoServer, injectOrphan, type InjectedOrphan } from '@ephenv/testing';
 import { type AwsSettings, StateLockedError } from '@ephenv/preview';
 import { reaperClients, type ReaperClients } from '../src/aws-clients';
@@ -153,7 +153,7 @@ describe('ephenv reap against moto', () => {
 
   it('removes exactly the expired and closed previews, through Terraform first, and touches nothing else', async () => {
     const lines: string[] = [];
-    const report = await reap({ workspaceRoot: workspace, settings, clients, now: NOW, closedPrs: ['14'], destroyThroughState: failingTerraform, progress: (l) => lines.push(l) });
+    const report = await reap({ workspaceRoot: workspace, settings, clients, now: NOW, closedPrs: ['14'], destroyThroughState: failingTerraform, log: linesTo((l) => lines.push(l)) });
 
     // Terraform was tried only where the state and the root stack both exist; its failure fell back to the SDK.
     expect(destroyCalls).toEqual([{ project: 'iris-classifier', pr: '11' }]);
@@ -227,7 +227,7 @@ describe('ephenv reap ages previews by AWS CreationTime and survives bad data', 
 
   it("keeps a preview without a usable ExpiresAt until the policy's maxTtlHours after its CreationTime, then removes it; bad data is skipped with a warning", async () => {
     const lines: string[] = [];
-    const before = await reap({ workspaceRoot: workspace, settings, clients, now: hours(23), destroyThroughState: noTerraform, progress: (l) => lines.push(l) });
+    const before = await reap({ workspaceRoot: workspace, settings, clients, now: hours(23), destroyThroughState: noTerraform, log: linesTo((l) => lines.push(l)) });
     expect(before.maxTtlHours).toBe(24);
     expect(lines).toContain('maximum age 24 h from ephenv.policy.json in the working tree (no base branch: local use)');
     expect(before.previews.map((p) => [p.project, p.pr, p.result, p.reason.replace(/in \d+ min$/, 'in N min')])).toEqual([
@@ -237,7 +237,7 @@ describe('ephenv reap ages previews by AWS CreationTime and survives bad data', 
     ]);
 
     lines.length = 0;
-    const after = await reap({ workspaceRoot: workspace, settings, clients, now: hours(25), destroyThroughState: noTerraform, progress: (l) => lines.push(l) });
+    const after = await reap({ workspaceRoot: workspace, settings, clients, now: hours(25), destroyThroughState: noTerraform, log: linesTo((l) => lines.push(l)) });
     expect(after.previews.map((p) => [p.project, p.pr, p.result])).toEqual([
       ['fraud-detector', '52', 'deleted'],
       ['iris-classifier', '50', 'deleted'],

@@ -4,7 +4,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { COMMENT_MARKER } from '@ephenv/report';
 import { startFakeGitHub, type FakeGitHub, createReportWorkspace, type ReportWorkspace } from '@ephenv/report/testing';
 import { commentCommand } from './comment';
-import { reportCommand, type CommandIo } from './report';
+import type { Logger } from '@ephenv/core';
+import { reportCommand } from './report';
 
 let github: FakeGitHub;
 const workspaces: ReportWorkspace[] = [];
@@ -21,8 +22,15 @@ afterEach(() => {
   for (const w of workspaces.splice(0)) w.remove();
 });
 
-function capture(): CommandIo & { stdout: string; stderr: string } {
-  const io = { stdout: '', stderr: '', out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
+/** A Logger that keeps the bytes the CLI would print: info on stdout, warnings and errors on stderr. */
+function capture(): Logger & { stdout: string; stderr: string } {
+  const io = {
+    stdout: '',
+    stderr: '',
+    info: (line: string) => void (io.stdout += `${line}\n`),
+    warn: (line: string) => void (io.stderr += `${line}\n`),
+    error: (line: string) => void (io.stderr += `${line}\n`),
+  };
   return io;
 }
 

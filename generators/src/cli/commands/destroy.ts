@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { normalizePr, providerName } from '@ephenv/core';
+import { linesTo, normalizePr, providerName, stdioLogger, withPrefix, type Logger } from '@ephenv/core';
 import { destroyPrPreviews } from '@ephenv/preview';
 import { retirePreviewDeployments } from '@ephenv/pipeline';
 import { githubContextFromEnv } from '@ephenv/report';
@@ -10,13 +10,13 @@ import { DESTROY_USAGE } from '../usage';
  * found from the state keys of that PR in the state bucket, not from what the PR changes now.
  * local: the recorded previews of that PR. 0 when all are gone (or there were none), 1 otherwise.
  */
-export async function destroyCommand(workspaceRoot: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function destroyCommand(workspaceRoot: string, args: string[], env: NodeJS.ProcessEnv = process.env, log: Logger = stdioLogger): Promise<number> {
   const { values } = parseArgs({
     args,
     options: { pr: { type: 'string' }, provider: { type: 'string' }, 'lock-timeout': { type: 'string' } },
   });
   if (!values.pr) {
-    console.error(`ephenv destroy: --pr is required\nusage: ${DESTROY_USAGE}`);
+    log.error(`ephenv destroy: --pr is required\nusage: ${DESTROY_USAGE}`);
     return 2;
   }
   const pr = normalizePr(values.pr);
@@ -25,13 +25,14 @@ export async function destroyCommand(workspaceRoot: string, args: string[], env:
     retirePreviewDeployments(
       githubContextFromEnv(env),
       projects.map((project) => ({ project, pr })),
-      (line) => console.log(`ephenv destroy: ${line}`),
+      // On stdout with the outcome, warnings included, as the destroy's own log.
+      withPrefix(linesTo((line) => log.info(line)), 'ephenv destroy: '),
     );
 
-  const outcomes = await destroyPrPreviews(workspaceRoot, pr, { provider, lockTimeout: values['lock-timeout'] });
+  const outcomes = await destroyPrPreviews(workspaceRoot, pr, { provider, lockTimeout: values['lock-timeout'] }, log);
   const failed = outcomes.filter((o) => o.error !== undefined);
   const destroyed = outcomes.filter((o) => o.result?.destroyed);
-  console.log(
+  log.info(
     `ephenv destroy: PR ${pr}: ${destroyed.length} preview(s) destroyed, ${outcomes.length - destroyed.length - failed.length} with nothing to destroy` +
       (failed.length > 0 ? `, ${failed.length} failed (${failed.map((o) => o.project).join(', ')}): run it again; the reaper removes what is left after expiry` : ''),
   );

@@ -1,6 +1,7 @@
 import { runBenchmark, exitCodeFor, type BenchmarkOptions } from '@ephenv/benchmark';
 import { runEvaluate, type EvaluateOptions } from '@ephenv/evaluate';
 import { runValidate, type ValidateOptions } from '@ephenv/validate';
+import { stdioLogger, type Logger } from '@ephenv/core';
 import { parseExecutorOptions } from '../executor-options';
 import { modelRef } from '../model-ref';
 import { VALIDATE_USAGE, EVALUATE_USAGE, BENCHMARK_USAGE } from '../usage';
@@ -20,14 +21,14 @@ export async function evaluateCommand(workspaceRoot: string, args: string[]): Pr
 }
 
 /** `nx run <model>:benchmark` without Nx, exiting as k6 does: 99 when a threshold fails. */
-export async function benchmarkCommand(workspaceRoot: string, args: string[]): Promise<number> {
+export async function benchmarkCommand(workspaceRoot: string, args: string[], log: Logger = stdioLogger): Promise<number> {
   const { positionals, options } = parseExecutorOptions<BenchmarkOptions>('benchmark', args, BENCHMARK_USAGE);
   const ref = modelRef(workspaceRoot, positionals, BENCHMARK_USAGE);
   try {
     const result = await runBenchmark(options, ref);
     return result.exitCode;
   } catch (e) {
-    console.error(`ephenv benchmark (${ref.project}): ${(e as Error).message}`);
+    log.error(`ephenv benchmark (${ref.project}): ${(e as Error).message}`);
     return exitCodeFor(e);
   }
 }

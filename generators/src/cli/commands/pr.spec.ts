@@ -3,13 +3,14 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createReportWorkspace, type ReportWorkspace } from '@ephenv/report/testing';
 import { publishJobSummary } from './pr';
-import { reportCommand, type CommandIo } from './report';
+import { linesTo } from '@ephenv/core';
+import { reportCommand } from './report';
 
 const workspaces: ReportWorkspace[] = [];
 afterEach(() => {
   for (const w of workspaces.splice(0)) w.remove();
 });
-const quiet: CommandIo = { out: () => undefined, err: () => undefined };
+const quiet = linesTo(() => undefined);
 
 describe('ephenv pr: the job summary', () => {
   it('appends the same report as the comment to $GITHUB_STEP_SUMMARY, after what earlier steps wrote', async () => {

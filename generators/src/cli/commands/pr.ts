@@ -1,13 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { providerName } from '@ephenv/core';
+import { linesTo, providerName, stdioLogger, type Logger } from '@ephenv/core';
 import { resolvePr } from '@ephenv/preview';
 import { previewDeployments, runPr } from '@ephenv/pipeline';
 import { appendJobSummary, githubContextFromEnv } from '@ephenv/report';
 import { defaultCommentFile, htmlReportFile, reportCommand } from './report';
 
 /** deploy-preview, validate, evaluate and benchmark for the affected models, then the PR comment's markdown. */
-export async function prCommand(workspaceRoot: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function prCommand(workspaceRoot: string, args: string[], env: NodeJS.ProcessEnv = process.env, log: Logger = stdioLogger): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
@@ -33,12 +33,12 @@ export async function prCommand(workspaceRoot: string, args: string[], env: Node
     destroy: values.destroy,
     baselineDir: values['baseline-dir'],
     checks: checks as ('validate' | 'evaluate' | 'benchmark')[] | undefined,
-    deployments: previewDeployments(workspaceRoot, githubContextFromEnv(env), resolvePr(values.pr, env), (line) => console.log(line)),
-  });
-  await reportCommand(workspaceRoot, [...(values.pr ? ['--pr', values.pr] : []), '--html', htmlReportFile(workspaceRoot)], undefined, env);
+    deployments: previewDeployments(workspaceRoot, githubContextFromEnv(env), resolvePr(values.pr, env), linesTo((line) => log.info(line))),
+  }, log);
+  await reportCommand(workspaceRoot, [...(values.pr ? ['--pr', values.pr] : []), '--html', htmlReportFile(workspaceRoot)], log, env);
   publishJobSummary(workspaceRoot, env);
   const failed = run.models.filter((m) => Object.values(run.steps[m]).includes('failed'));
-  console.log(ok ? `\nephenv pr: all ${run.models.length} model(s) passed` : `\nephenv pr: failed for ${failed.join(', ')} (see the report above)`);
+  log.info(ok ? `\nephenv pr: all ${run.models.length} model(s) passed` : `\nephenv pr: failed for ${failed.join(', ')} (see the report above)`);
   return ok ? 0 : 1;
 }
 

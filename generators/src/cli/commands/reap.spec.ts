@@ -3,10 +3,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '@ephenv/core';
+import { freePort, type Logger } from '@ephenv/core';
 import { injectOrphan, type InjectedOrphan, emulatorS3ClientConfig, emulatorEnv, startMoto, type MotoServer } from '@ephenv/testing';
 import { reapCommand } from './reap';
-import type { CommandIo } from './report';
 
 const BUCKET = 'ephenv-reaper-cli-state';
 /** A secret the output must never show (moto accepts any credentials). */
@@ -16,8 +15,15 @@ let moto: MotoServer;
 let workspace: string;
 let saved: NodeJS.ProcessEnv;
 
-function capture(): CommandIo & { stdout: string; stderr: string } {
-  const io = { stdout: '', stderr: '', out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
+/** A Logger that keeps the bytes the CLI would print: info on stdout, warnings and errors on stderr. */
+function capture(): Logger & { stdout: string; stderr: string } {
+  const io = {
+    stdout: '',
+    stderr: '',
+    info: (line: string) => void (io.stdout += `${line}\n`),
+    warn: (line: string) => void (io.stderr += `${line}\n`),
+    error: (line: string) => void (io.stderr += `${line}\n`),
+  };
   return io;
 }
 

@@ -1,11 +1,10 @@
 import { parseArgs } from 'node:util';
 import { awsSettings } from '@ephenv/preview';
 import { reap, REAP_TABLE_HEADER, reapDetails, reapFailed, reapSummary, reapTableRows } from '@ephenv/reaper';
-import { isPullRequest, normalizePr } from '@ephenv/core';
+import { isPullRequest, normalizePr, stdioLogger, withPrefix, type Logger } from '@ephenv/core';
 import { retirePreviewDeployments } from '@ephenv/pipeline';
 import { githubContextFromEnv } from '@ephenv/report';
 import { table } from '../table';
-import { processIo, type CommandIo } from './report';
 import { REAP_USAGE } from '../usage';
 
 function parseClosedPrs(values: string[]): string[] {
@@ -36,7 +35,7 @@ function parseNow(value: string | undefined): Date | undefined {
 export async function reapCommand(
   workspaceRoot: string,
   args: string[],
-  io: CommandIo = processIo,
+  log: Logger = stdioLogger,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
   let dryRun: boolean;
@@ -52,19 +51,21 @@ export async function reapCommand(
     closedPrs = parseClosedPrs(values['closed-prs']);
     now = parseNow(values.now);
   } catch (e) {
-    io.err(`ephenv reap: ${(e as Error).message}\nusage: ${REAP_USAGE}\n`);
+    log.error(`ephenv reap: ${(e as Error).message}\nusage: ${REAP_USAGE}`);
     return 2;
   }
 
   const settings = awsSettings(workspaceRoot, undefined, env);
-  const report = await reap({ workspaceRoot, settings, now, closedPrs, dryRun, progress: (line) => io.err(`ephenv reap: ${line}\n`) });
+  // The steps go to stderr, whatever their level: stdout holds only the table and summary.
+  const steps = withPrefix({ info: (line) => log.warn(line), warn: (line) => log.warn(line), error: (line) => log.error(line) }, 'ephenv reap: ');
+  const report = await reap({ workspaceRoot, settings, now, closedPrs, dryRun, log: steps });
   const lines: string[] = [];
   if (report.previews.length > 0) lines.push(table(REAP_TABLE_HEADER, reapTableRows(report)));
   lines.push(...reapDetails(report, settings.region), '', reapSummary(report));
-  io.out(`${lines.join('\n').replace(/^\n/, '')}\n`);
+  log.info(lines.join('\n').replace(/^\n/, ''));
   if (!dryRun) {
     const reaped = report.previews.filter((p) => p.result === 'deleted');
-    if (reaped.length > 0) await retirePreviewDeployments(githubContextFromEnv(env), reaped, (line) => io.err(`ephenv reap: ${line}\n`));
+    if (reaped.length > 0) await retirePreviewDeployments(githubContextFromEnv(env), reaped, steps);
   }
   return reapFailed(report) ? 1 : 0;
 }

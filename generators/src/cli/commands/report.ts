@@ -1,19 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { normalizePr } from '@ephenv/core';
+import { normalizePr, stdioLogger, type Logger } from '@ephenv/core';
 import { buildReport, ReportInputError, resultsRoot, buildHtmlReport } from '@ephenv/report';
 import { REPORT_USAGE } from '../usage';
-
-export interface CommandIo {
-  out(text: string): void;
-  err(text: string): void;
-}
-
-export const processIo: CommandIo = {
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
-};
 
 /** dist/ephenv/comment.md: where `report` writes the comment and `comment` reads it. */
 export const defaultCommentFile = (workspaceRoot: string) => join(resultsRoot(workspaceRoot), 'comment.md');
@@ -31,7 +21,7 @@ export function displayPath(file: string): string {
  * `ephenv report`: the PR comment from dist/ephenv, written to a file and printed. It reports,
  * it does not judge: 0 whatever the results say, 1 when an input is unreadable, 2 on usage errors.
  */
-export async function reportCommand(workspaceRoot: string, args: string[], io: CommandIo = processIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function reportCommand(workspaceRoot: string, args: string[], log: Logger = stdioLogger, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let out: string;
   let pr: string | undefined;
   let html: string | undefined;
@@ -42,26 +32,27 @@ export async function reportCommand(workspaceRoot: string, args: string[], io: C
     if (html !== undefined && !/\.html?$/i.test(html)) throw new Error(`--html takes the page to write, ending in .html; got "${values.html}"`);
     pr = values.pr !== undefined ? normalizePr(values.pr) : undefined;
   } catch (e) {
-    io.err(`ephenv report: ${(e as Error).message}\nusage: ${REPORT_USAGE}\n`);
+    log.error(`ephenv report: ${(e as Error).message}\nusage: ${REPORT_USAGE}`);
     return 2;
   }
   try {
     const report = buildReport(workspaceRoot, { pr, env });
-    for (const warning of report.warnings) io.err(`ephenv report: warning: ${warning}\n`);
+    for (const warning of report.warnings) log.warn(`ephenv report: warning: ${warning}`);
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, report.markdown);
-    io.out(report.markdown);
-    io.err(`ephenv report: written to ${displayPath(out)}\n`);
+    // The markdown ends with its newline, which the logger adds back: the bytes on stdout are the file's.
+    log.info(report.markdown.replace(/\n$/, ''));
+    log.warn(`ephenv report: written to ${displayPath(out)}`);
     if (html) {
       const page = buildHtmlReport(workspaceRoot, { pr, env });
       mkdirSync(dirname(html), { recursive: true });
       writeFileSync(html, page.html);
-      io.err(`ephenv report: HTML report of ${page.models} model(s) written to ${displayPath(html)} (${Math.round(page.html.length / 1024)} KB)\n`);
+      log.warn(`ephenv report: HTML report of ${page.models} model(s) written to ${displayPath(html)} (${Math.round(page.html.length / 1024)} KB)`);
     }
     return 0;
   } catch (e) {
     if (!(e instanceof ReportInputError)) throw e;
-    io.err(`ephenv report: ${e.message}\n`);
+    log.error(`ephenv report: ${e.message}`);
     return 1;
   }
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { logsDir, modelArtifactDir, previewName, readRecord, removeRecord, writeRecord, type ModelConfig, type PreviewAccess, type PreviewCostInputs, type PreviewRecord } from '@ephenv/core';
+import { logsDir, modelArtifactDir, previewName, readRecord, removeRecord, writeRecord, stdioLogger, type Logger, type ModelConfig, type PreviewAccess, type PreviewCostInputs, type PreviewRecord } from '@ephenv/core';
 import type { DestroyResult, LogsOptions, PrDestroyOutcome, PreviewProvider, PreviewTarget } from '../provider';
 import { awsPreviewLogs } from './aws-logs';
 import { destroyPr } from './destroy-pr';
@@ -48,7 +48,7 @@ export class AwsProvider implements PreviewProvider {
   readonly name = 'aws' as const;
 
   constructor(
-    private readonly report: (line: string) => void = (line) => console.log(line),
+    private readonly log: Logger = stdioLogger,
     private readonly options: AwsProviderOptions = {},
   ) {}
 
@@ -59,7 +59,7 @@ export class AwsProvider implements PreviewProvider {
     }
     const settings = awsSettings(workspaceRoot, config);
     const stack: StackRef = { workspaceRoot, project, pr, rootDir: modelStackRoot(workspaceRoot, project, config.projectRoot), settings };
-    const phases = new Phases(`${project} PR ${pr}`, this.report);
+    const phases = new Phases(`${project} PR ${pr}`, this.log);
     const started = performance.now();
     const emulator = settings.endpoint !== undefined;
 
@@ -116,7 +116,7 @@ export class AwsProvider implements PreviewProvider {
         sagemaker,
         timeoutMs: (this.options.endpointTimeoutSeconds ?? 1800) * 1000,
         pollMs: this.options.endpointPollMs,
-        onStatus: (status) => this.report(`ephenv: ${project} PR ${pr}: endpoint ${endpointName} ${status}`),
+        onStatus: (status) => this.log.info(`ephenv: ${project} PR ${pr}: endpoint ${endpointName} ${status}`),
       }).catch((e: unknown) => {
         throw e instanceof EndpointFailedError ? new Error(`${e.message} Destroy the preview with "nx run ${project}:destroy-preview --provider aws --pr ${pr}".`) : e;
       }),
@@ -157,7 +157,7 @@ export class AwsProvider implements PreviewProvider {
 
   async destroy(target: Omit<PreviewTarget, 'config' | 'policy'>): Promise<DestroyResult> {
     const { workspaceRoot, project, projectRoot, pr } = target;
-    const result = await destroyStack(workspaceRoot, { project, pr }, { projectRoot, lockTimeout: this.options.lockTimeout, report: this.report });
+    const result = await destroyStack(workspaceRoot, { project, pr }, { projectRoot, lockTimeout: this.options.lockTimeout, log: this.log });
     // The record and preview.json describe one preview of the project: only this PR's are removed.
     const record = readRecord(workspaceRoot, project);
     if (record?.provider === 'aws' && record.pr === pr) {
@@ -201,7 +201,7 @@ export class AwsProvider implements PreviewProvider {
   }
 
   destroyPr(workspaceRoot: string, pr: string, options: { lockTimeout?: string } = {}): Promise<PrDestroyOutcome[]> {
-    return destroyPr(workspaceRoot, pr, { lockTimeout: options.lockTimeout ?? this.options.lockTimeout, report: this.report });
+    return destroyPr(workspaceRoot, pr, { lockTimeout: options.lockTimeout ?? this.options.lockTimeout, log: this.log });
   }
 }
 

@@ -1,4 +1,4 @@
-import { normalizePr, readRecord, removeRecord } from '@ephenv/core';
+import { normalizePr, readRecord, removeRecord, stdioLogger, type Logger } from '@ephenv/core';
 import type { PrDestroyOutcome } from '../provider';
 import { removePreviewOutput } from '../preview-output';
 import { destroyStack } from './destroy-stack';
@@ -8,7 +8,8 @@ import { listStateKeys } from './state-keys';
 export interface DestroyPrOptions {
   settings?: AwsSettings;
   lockTimeout?: string;
-  report?: (line: string) => void;
+  /** Where each preview's outcome goes (default: stdout). */
+  log?: Logger;
 }
 
 /**
@@ -19,23 +20,23 @@ export interface DestroyPrOptions {
  */
 export async function destroyPr(workspaceRoot: string, pr: string | number, options: DestroyPrOptions = {}): Promise<PrDestroyOutcome[]> {
   const number = normalizePr(pr);
-  const report = options.report ?? ((line: string) => console.log(line));
+  const log = options.log ?? stdioLogger;
   const settings = options.settings ?? awsSettings(workspaceRoot);
   const keys = await listStateKeys(settings, { pr: number });
-  if (keys.length === 0) report(`ephenv: no aws previews of PR ${number} in s3://${settings.stateBucket}/previews/`);
+  if (keys.length === 0) log.info(`ephenv: no aws previews of PR ${number} in s3://${settings.stateBucket}/previews/`);
   return Promise.all(
     keys.map(async ({ project }): Promise<PrDestroyOutcome> => {
       try {
-        const result = await destroyStack(workspaceRoot, { project, pr: number }, { settings, lockTimeout: options.lockTimeout, report });
+        const result = await destroyStack(workspaceRoot, { project, pr: number }, { settings, lockTimeout: options.lockTimeout, log });
         const record = readRecord(workspaceRoot, project);
         if (record?.provider === 'aws' && record.pr === number) {
           removeRecord(workspaceRoot, project);
           removePreviewOutput(workspaceRoot, project);
         }
-        report(`ephenv: ${project} PR ${number}: ${result.message}`);
+        log.info(`ephenv: ${project} PR ${number}: ${result.message}`);
         return { project, result };
       } catch (e) {
-        report(`ephenv: ${project} PR ${number}: destroy failed: ${(e as Error).message}`);
+        log.info(`ephenv: ${project} PR ${number}: destroy failed: ${(e as Error).message}`);
         return { project, error: (e as Error).message };
       }
     }),

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { CONFIG_FILE, findModelProjectRoot, gitSha as checkoutSha, loadModelConfig, normalizePr, previewName, type ModelConfig } from '@ephenv/core';
+import { CONFIG_FILE, findModelProjectRoot, gitSha as checkoutSha, loadModelConfig, normalizePr, previewName, stdioLogger, type Logger, type ModelConfig } from '@ephenv/core';
 import type { DestroyResult } from '../provider';
 import { buildGatewayZip, gatewayZipPath } from './build-gateway-zip';
 import { Phases } from './phases';
@@ -20,7 +20,8 @@ export interface DestroyStackOptions {
   projectRoot?: string;
   /** How long to wait for another run holding the state lock (default 5m). */
   lockTimeout?: string;
-  report?: (line: string) => void;
+  /** Where the steps go (default: stdout). */
+  log?: Logger;
 }
 
 /** A syntactically valid commit for the git_sha variable when neither the state nor the checkout has one; destroy tags nothing. */
@@ -35,13 +36,13 @@ const NO_COMMIT = '0000000';
 export async function destroyStack(workspaceRoot: string, preview: { project: string; pr: string | number }, options: DestroyStackOptions = {}): Promise<DestroyResult> {
   const project = preview.project;
   const pr = normalizePr(preview.pr);
-  const report = options.report ?? ((line: string) => console.log(line));
+  const log = options.log ?? stdioLogger;
   const projectRoot = options.projectRoot ?? findModelProjectRoot(workspaceRoot, project);
   const config: ModelConfig | undefined = projectRoot !== undefined && existsSync(join(workspaceRoot, projectRoot, CONFIG_FILE)) ? loadModelConfig(workspaceRoot, projectRoot) : undefined;
   const settings = options.settings ?? awsSettings(workspaceRoot, config);
   const key = stateKey(project, pr);
   const where = `s3://${settings.stateBucket}/${key}`;
-  const phases = new Phases(`${project} PR ${pr}`, report);
+  const phases = new Phases(`${project} PR ${pr}`, log);
 
   const [account] = await phases.run('checks', () => Promise.all([requireCredentials(settings), requireBackend(settings)]));
   const state = await readStateSummary(settings, key);
@@ -50,7 +51,7 @@ export async function destroyStack(workspaceRoot: string, preview: { project: st
   await requireTerraform();
 
   const rootDir = config ? modelStackRoot(workspaceRoot, project, config.projectRoot) : stagedStackRoot(workspaceRoot, project);
-  if (!config) report(`ephenv: the folder of ${project} is gone from this checkout; destroying its PR ${pr} preview with the preview-stack's example root`);
+  if (!config) log.info(`ephenv: the folder of ${project} is gone from this checkout; destroying its PR ${pr} preview with the preview-stack's example root`);
   const stack: StackRef = { workspaceRoot, project, pr, rootDir, settings };
   const zip = existsSync(gatewayZipPath(workspaceRoot, project))
     ? gatewayZipPath(workspaceRoot, project)

@@ -1,10 +1,12 @@
+import type { Logger } from '@ephenv/core';
+
 /** Runs the steps of a deploy, one after another or side by side, reporting each with its duration. */
 export class Phases {
   readonly timings: Record<string, number> = {};
 
   constructor(
     private readonly label: string,
-    private readonly report: (line: string) => void,
+    private readonly log: Logger,
   ) {}
 
   async run<T>(name: string, step: () => Promise<T>, detail?: (result: T) => string): Promise<T> {
@@ -13,7 +15,7 @@ export class Phases {
     const ms = Math.round(performance.now() - started);
     this.timings[name] = ms;
     const note = detail?.(result);
-    this.report(`ephenv: ${this.label}: ${name.padEnd(7)} ${seconds(ms).padStart(7)}${note ? `  ${note}` : ''}`);
+    this.log.info(`ephenv: ${this.label}: ${name.padEnd(7)} ${seconds(ms).padStart(7)}${note ? `  ${note}` : ''}`);
     return result;
   }
 }

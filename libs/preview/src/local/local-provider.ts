@@ -11,8 +11,10 @@ import {
   removeRecord,
   startDetached,
   stateDir,
+  stdioLogger,
   stopProcess,
   writeRecord,
+  type Logger,
   type PreviewAccess,
   type PreviewRecord,
   type ProcessRecord,
@@ -38,7 +40,7 @@ const gatewayConfigPath = (workspaceRoot: string, project: string) => join(gatew
 export class LocalProvider implements PreviewProvider {
   readonly name = 'local' as const;
 
-  constructor(private readonly report: (line: string) => void = (line) => console.log(line)) {}
+  constructor(private readonly log: Logger = stdioLogger) {}
 
   async deploy(target: PreviewTarget): Promise<PreviewRecord> {
     const { workspaceRoot, project, projectRoot, config } = target;
@@ -60,7 +62,7 @@ export class LocalProvider implements PreviewProvider {
     const kept = await this.runningModel(workspaceRoot, project, inputs);
     if (readRecord(workspaceRoot, project)) {
       const replaced = await this.destroy(target, kept ? ['gateway'] : undefined);
-      this.report(`ephenv: replacing the existing preview of ${project} (${replaced.message}${kept ? `; model server (pid ${kept.pid}) kept: its code, model and requirements did not change` : ''})`);
+      this.log.info(`ephenv: replacing the existing preview of ${project} (${replaced.message}${kept ? `; model server (pid ${kept.pid}) kept: its code, model and requirements did not change` : ''})`);
     }
 
     const logs = logsDir(workspaceRoot, project);
@@ -115,7 +117,7 @@ export class LocalProvider implements PreviewProvider {
       const proc = startDetached(command, { cwd: target.config.projectDir, env: env(port), log });
       return { proc, ready: await waitForPing({ url: `http://${HOST}:${port}/ping`, timeoutMs: pingTimeoutMs(), exited: proc.exited }) };
     });
-    this.report(`ephenv: model server of ${target.project} healthy on ${HOST}:${started.port} after ${started.ms} ms`);
+    this.log.info(`ephenv: model server of ${target.project} healthy on ${HOST}:${started.port} after ${started.ms} ms`);
     return { pid: started.pid, command, port: started.port, log, inputs };
   }
 
@@ -185,11 +187,11 @@ export class LocalProvider implements PreviewProvider {
   /** The recorded local previews of the PR: a local preview needs only its record to be destroyed. */
   async destroyPr(workspaceRoot: string, pr: string): Promise<PrDestroyOutcome[]> {
     const records = listRecords(workspaceRoot).filter((r) => r.provider === this.name && r.pr === pr);
-    if (records.length === 0) this.report(`ephenv: no local previews of PR ${pr}`);
+    if (records.length === 0) this.log.info(`ephenv: no local previews of PR ${pr}`);
     const outcomes: PrDestroyOutcome[] = [];
     for (const record of records) {
       const result = await this.destroy({ workspaceRoot, project: record.project, projectRoot: '', pr, gitSha: record.gitSha });
-      this.report(`ephenv: ${record.project} PR ${pr}: ${result.message}`);
+      this.log.info(`ephenv: ${record.project} PR ${pr}: ${result.message}`);
       outcomes.push({ project: record.project, result });
     }
     return outcomes;
