@@ -23,10 +23,13 @@ export interface ScenarioConfig {
 
 export type ThresholdSpec = string | { threshold: string; abortOnFail?: boolean; delayAbortEval?: string };
 
+/** The ML frameworks `nx g @ephenv:model --framework` scaffolds (ephenv.schema.json's enum). */
+export type ModelFramework = 'sklearn' | 'lightgbm' | 'onnx' | 'pytorch';
+
 /** ephenv.json as written by the user. */
 export interface EphenvJson {
   name: string;
-  framework: 'sklearn';
+  framework: ModelFramework;
   endpoint: {
     type: EndpointType;
     instanceType?: string;
@@ -48,7 +51,7 @@ export interface EphenvJson {
 /** ephenv.json with every default applied and every path made absolute. */
 export interface ModelConfig {
   name: string;
-  framework: 'sklearn';
+  framework: ModelFramework;
   projectRoot: string;
   /** Absolute path of the project folder. */
   projectDir: string;
