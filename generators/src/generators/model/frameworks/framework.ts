@@ -28,3 +28,10 @@ export interface Framework {
 export const SHARED_FILES = join(__dirname, 'shared', 'files');
 /** Request/response schemas, the FastAPI app and its tests for a classifier of named numeric features. */
 export const TABULAR_FILES = join(__dirname, 'tabular', 'files');
+
+/**
+ * Features measured from 0 up to a maximum: twice the largest value in the training data, so the
+ * input schema refuses what is surely a unit or typing error and accepts every plausible row.
+ */
+export const featuresUpTo = (maxima: Record<string, number>): Feature[] =>
+  Object.entries(maxima).map(([name, maximum]) => ({ name, minimum: 0, maximum }));

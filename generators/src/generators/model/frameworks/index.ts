@@ -1,13 +1,14 @@
 import { SHARED_FILES, type Framework } from './framework';
-import { sklearn } from './sklearn/framework';
+import { lightgbm } from './lightgbm';
+import { sklearn } from './sklearn';
 
 export type { Framework } from './framework';
 
 /**
- * The seam for more frameworks: a folder with framework.ts and files/ (train.py, requirements.txt,
+ * The seam for more frameworks: a folder with index.ts (its descriptor) and files/ (train.py, requirements.txt,
  * src/inference/model.py, examples), registered here and in schema.json's enum.
  */
-export const FRAMEWORKS = { sklearn } satisfies Record<string, Framework>;
+export const FRAMEWORKS = { sklearn, lightgbm } satisfies Record<string, Framework>;
 
 export type FrameworkName = keyof typeof FRAMEWORKS;
 
