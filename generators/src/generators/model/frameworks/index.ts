@@ -1,5 +1,6 @@
 import { SHARED_FILES, type Framework } from './framework';
 import { lightgbm } from './lightgbm';
+import { onnx } from './onnx';
 import { sklearn } from './sklearn';
 
 export type { Framework } from './framework';
@@ -8,7 +9,7 @@ export type { Framework } from './framework';
  * The seam for more frameworks: a folder with index.ts (its descriptor) and files/ (train.py, requirements.txt,
  * src/inference/model.py, examples), registered here and in schema.json's enum.
  */
-export const FRAMEWORKS = { sklearn, lightgbm } satisfies Record<string, Framework>;
+export const FRAMEWORKS = { sklearn, lightgbm, onnx } satisfies Record<string, Framework>;
 
 export type FrameworkName = keyof typeof FRAMEWORKS;
 
