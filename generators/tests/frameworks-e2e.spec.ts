@@ -3,10 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanCheckout, ephenv, git, nx, processesOf } from './support/checkout';
 
-/**
- * Every framework but PyTorch, end to end in a clean checkout, as a user runs it. PyTorch is opt-in
- * (EPHENV_E2E_PYTORCH=1) once it is registered: the mirror has only its CUDA build, several GB.
- */
+/** Every framework besides sklearn (workspace-e2e.spec.ts), end to end in a clean checkout, as a user runs it. */
 const FRAMEWORKS = [
   { framework: 'lightgbm', classes: ['class_0', 'class_1', 'class_2'], heldOut: 72 },
   { framework: 'onnx', classes: ['malignant', 'benign'], heldOut: 228 },

@@ -11,7 +11,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ensureVenv, loadExamples, loadModelConfig, modelArtifactDir } from '@ephenv/core';
+import { ensureVenv, linesTo, loadExamples, loadModelConfig, modelArtifactDir } from '@ephenv/core';
 import { resolveScenario, runEmbedded, type TrendSink } from '@ephenv/benchmark';
 import { deployPreview, destroyPreview } from '@ephenv/preview';
 import { modelGenerator } from '../../generators/src/generators/model/generator';
@@ -25,7 +25,7 @@ const { values } = parseArgs({
     deploys: { type: 'string', default: '3' },
   },
 });
-const quiet = () => undefined;
+const quiet = linesTo(() => undefined);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
