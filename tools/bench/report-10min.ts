@@ -10,7 +10,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { linesTo, resultsDir } from '@ephenv/core';
+import { linesTo, resultFile } from '@ephenv/core';
 import { parseDuration, runBenchmark, type BenchmarkSummary } from '@ephenv/benchmark';
 import { deployPreview, destroyPreview } from '@ephenv/preview';
 import { buildHtmlReport } from '@ephenv/report';
@@ -55,7 +55,7 @@ async function main() {
       clearInterval(minutes);
       sample();
     }
-    const file = join(resultsDir(ws.root, PROJECT), 'benchmark.json');
+    const file = resultFile(ws.root, PROJECT, 'benchmark');
     const summary = JSON.parse(readFileSync(file, 'utf8')) as BenchmarkSummary;
     const page = join(ws.root, 'report.html');
     writeFileSync(page, buildHtmlReport(ws.root, { env: {} }).html);

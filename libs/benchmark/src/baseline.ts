@@ -1,3 +1,5 @@
+import type { BaselineComparison, ComparisonRow } from '@ephenv/core';
+export type { BaselineComparison, ComparisonRow };
 import { readFileSync } from 'node:fs';
 import type { BenchmarkSummary, SummaryMetric } from './summary';
 
@@ -21,32 +23,6 @@ export interface BaselineOptions {
 export const DEFAULT_TOLERANCE = 0.1;
 export const DEFAULT_LATENCY_FLOOR_MS = 2;
 export const DEFAULT_ERROR_RATE_FLOOR = 0.005;
-
-export interface ComparisonRow {
-  label: string;
-  metric: string;
-  stat: string;
-  kind: 'latency' | 'throughput' | 'error-rate';
-  baseline?: number;
-  current?: number;
-  /** (current - baseline) / baseline; undefined when either is missing or the baseline is 0. */
-  change?: number;
-  regression: boolean;
-  /** Better by as much as a regression would be worse (tolerance and floor alike). */
-  improvement: boolean;
-}
-
-export interface BaselineComparison {
-  baselineFile: string;
-  baselineStartedAt?: string;
-  tolerance: number;
-  latencyFloorMs: number;
-  errorRateFloor: number;
-  rows: ComparisonRow[];
-  regressed: boolean;
-  /** Why the comparison may not be like for like (different scenario, engine). */
-  notes: string[];
-}
 
 export class BaselineError extends Error {
   override name = 'BaselineError';

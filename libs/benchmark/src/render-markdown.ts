@@ -25,17 +25,22 @@ function verdict(row: ComparisonRow): string {
   return row.improvement ? '✨ better' : '';
 }
 
+export interface MarkdownOptions {
+  /** The level of the section's heading (default 3: `###`); a page that nests it under its own heading passes one deeper. */
+  headingLevel?: number;
+}
+
 /**
  * The benchmark's section of the PR comment: verdict, scenario, thresholds with their values,
  * the headline numbers and, given a baseline comparison, the deltas with regressions flagged.
  */
-export function renderMarkdown(summary: BenchmarkSummary, comparison: BaselineComparison | undefined = summary.ephenv.baseline): string {
+export function renderMarkdown(summary: BenchmarkSummary, comparison: BaselineComparison | undefined = summary.ephenv.baseline, options: MarkdownOptions = {}): string {
   const info = summary.ephenv;
   const failed = info.thresholds.failed.length;
   const title = failed === 0 ? '✅ thresholds met' : `❌ ${failed} threshold${failed > 1 ? 's' : ''} failed`;
   const regression = comparison?.regressed ? ' · 🔺 slower than baseline' : '';
   const out: string[] = [];
-  out.push(`### Benchmark: ${cell(info.project)} — ${title}${regression}`, '');
+  out.push(`${'#'.repeat(options.headingLevel ?? 3)} Benchmark: ${cell(info.project)} — ${title}${regression}`, '');
   out.push(`\`${info.scenario.executor}\` · ${cell(info.scenarioDescription)} · engine: ${info.engine} · ran ${humanizeDuration(info.testRunDurationMs)}`);
   if (info.aborted) out.push('', `> ⚠️ Stopped early: ${cell(info.aborted)}`);
   out.push('');

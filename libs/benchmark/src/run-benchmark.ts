@@ -1,5 +1,5 @@
-import { loadExamples, loadModelConfig, readRecord, resultsDir, type ThresholdSpec } from '@ephenv/core';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { loadExamples, loadModelConfig, readRecord, resultsDir, RESULT_FILES, writeResult, type ThresholdSpec } from '@ephenv/core';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { compareWithBaseline, readBaseline, type BaselineComparison } from './baseline';
 import { runEmbedded } from './engine/run-embedded';
@@ -239,8 +239,7 @@ export async function runBenchmark(options: BenchmarkOptions, ctx: BenchmarkCont
     info.baseline = comparison;
   }
 
-  const summaryFile = join(outDir, 'benchmark.json');
-  writeFileSync(summaryFile, JSON.stringify(summary, null, 2) + '\n');
+  const summaryFile = writeResult(ctx.workspaceRoot, ctx.project, 'benchmark', summary);
   stdout.write(renderSummary(summary));
   notice(`summary written to ${summaryFile}`);
 
@@ -254,7 +253,7 @@ export async function runBenchmark(options: BenchmarkOptions, ctx: BenchmarkCont
 function baselineFor(options: BenchmarkOptions, ctx: BenchmarkContext): string | undefined {
   if (options.baseline) return options.baseline;
   if (!options.baselineDir) return undefined;
-  const file = join(resolve(ctx.workspaceRoot, options.baselineDir), ctx.project, 'benchmark.json');
+  const file = join(resolve(ctx.workspaceRoot, options.baselineDir), ctx.project, RESULT_FILES.benchmark);
   if (existsSync(file)) return file;
   (ctx.stderr ?? process.stderr).write(`ephenv benchmark: no baseline for ${ctx.project} in ${options.baselineDir} (a new model, or main has no result yet)\n`);
   return undefined;

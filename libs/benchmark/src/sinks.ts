@@ -1,10 +1,9 @@
+import type { MetricType, ValueContains } from '@ephenv/core';
+export type { MetricType, ValueContains };
 /**
  * The four k6 metric sinks (k6 metrics/sink.go): what each metric type keeps of its samples, and
  * the aggregates thresholds and the summary read from them. Empty sinks answer 0 like k6's.
  */
-
-export type MetricType = 'counter' | 'gauge' | 'rate' | 'trend';
-export type ValueContains = 'default' | 'time' | 'data';
 
 /**
  * Percentile of ascending `sorted[0..count)`, `fraction` in [0, 1], exactly as k6's

@@ -1,10 +1,10 @@
-import type { ScenarioConfig } from '@ephenv/core';
+// benchmark.json's shape is defined once, in core's results module.
+import type { BenchmarkSummary, EphenvRunInfo, SummaryCheck, SummaryGroup, SummaryMetric } from '@ephenv/core';
+export type { BenchmarkSummary, EphenvRunInfo, SummaryCheck, SummaryGroup, SummaryMetric };
 import { createHash } from 'node:crypto';
-import type { BaselineComparison } from './baseline';
 import type { MetricRegistry } from './metrics';
-import type { MetricType, Sink, ValueContains } from './sinks';
+import type { Sink } from './sinks';
 import type { MetricThresholds } from './thresholds/thresholds';
-import type { Timeline } from './timeline';
 
 /** Trend columns in every summary: k6's defaults plus p(99) (for the baseline) and count. */
 export const SUMMARY_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)', 'count'] as const;
@@ -28,57 +28,6 @@ export function trendStatsFor(thresholds: MetricThresholds[]): string[] {
 export const THRESHOLDS_FAILED_EXIT_CODE = 99;
 /** k6's exit code for an invalid configuration (exitcodes InvalidConfig), e.g. a malformed threshold. */
 export const INVALID_CONFIG_EXIT_CODE = 104;
-
-export interface SummaryMetric {
-  type: MetricType;
-  contains: ValueContains;
-  values: Record<string, number>;
-  thresholds?: Record<string, { ok: boolean }>;
-}
-
-export interface SummaryCheck {
-  name: string;
-  path: string;
-  id: string;
-  passes: number;
-  fails: number;
-}
-
-export interface SummaryGroup {
-  name: string;
-  path: string;
-  id: string;
-  groups: SummaryGroup[];
-  checks: SummaryCheck[];
-}
-
-/** What ephenv adds to k6's data: how the run was made and what it concluded. */
-export interface EphenvRunInfo {
-  engine: 'embedded' | 'k6';
-  project: string;
-  /** The preview URL, without credentials or query. */
-  url: string;
-  scenario: ScenarioConfig;
-  scenarioDescription: string;
-  startedAt: string;
-  finishedAt: string;
-  testRunDurationMs: number;
-  thresholds: { ok: boolean; failed: string[] };
-  /** Set when the run stopped early: an abortOnFail threshold, or an interrupt. */
-  aborted?: string;
-  baseline?: BaselineComparison;
-  /** Per-second requests, errors and latency quantiles, and the latency histogram (the HTML report's charts). */
-  timeline?: Timeline;
-}
-
-/** `benchmark.json`: k6's handleSummary data, plus the `ephenv` block. */
-export interface BenchmarkSummary {
-  root_group: SummaryGroup;
-  options: { summaryTrendStats: string[]; summaryTimeUnit: string; noColor: boolean };
-  state: { isStdOutTTY: boolean; isStdErrTTY: boolean; testRunDurationMs: number };
-  metrics: Record<string, SummaryMetric>;
-  ephenv: EphenvRunInfo;
-}
 
 /** k6 group/check ids: the hex MD5 of the path (lib/models.go). */
 const pathId = (path: string) => createHash('md5').update(path).digest('hex');

@@ -1,3 +1,5 @@
+import type { Timeline } from '@ephenv/core';
+export type { Timeline };
 /**
  * The benchmark over time, for the HTML report: per second of the run, how many requests ended,
  * how many failed, and their latency quantiles; plus the whole run's latency histogram. Memory is
@@ -13,24 +15,6 @@ export const LATENCY_BOUNDS_MS: readonly number[] = (() => {
   return bounds;
 })();
 const BINS = LATENCY_BOUNDS_MS.length + 1;
-
-/** `benchmark.json` → `ephenv.timeline`: columns, one entry per second of the run (what uPlot draws). */
-export interface Timeline {
-  /** Width of a bucket. */
-  bucketMs: 1000;
-  /** Seconds since the start of the run (bucket start). */
-  t: number[];
-  /** Requests completed in the second. */
-  requests: number[];
-  /** Of which failed (http_req_failed). */
-  errors: number[];
-  /** http_req_duration quantiles (ms) estimated from the second's histogram; 0 when no request ended. */
-  p50: number[];
-  p95: number[];
-  p99: number[];
-  /** The whole run's http_req_duration histogram: counts per bin, bin i being (bounds[i-1], bounds[i]]. */
-  histogram: { boundsMs: number[]; counts: number[] };
-}
 
 /** The bin of a latency: binary search over the bounds. */
 function binOf(ms: number): number {

@@ -1,5 +1,6 @@
 export * from './config';
 export * from './naming';
+export * from './provider-name';
 export * from './tags';
 export * from './paths';
 export * from './records';
@@ -13,5 +14,6 @@ export * from './read-policy';
 export * from './check-policy';
 export * from './xml';
 export * from './results';
+export * from './aws-client-config';
 export * from './schema';
 export * from './logger';

@@ -16,10 +16,16 @@ export function modelNameProblem(name: string): string | undefined {
   return undefined;
 }
 
+/** The PR label of a preview made outside a pull request (on a laptop, or by hand): not a provider. */
+export const LOCAL_PR = 'local';
+
+/** Whether a PR label names a real pull request (a number), rather than `local`. */
+export const isPullRequest = (pr: string | undefined): pr is string => pr !== undefined && pr !== '' && pr !== LOCAL_PR;
+
 /** The PR label used in names: a PR number, or `local` for a preview without a PR. */
 export function normalizePr(pr: string | number | undefined): string {
-  const value = String(pr ?? 'local').trim();
-  if (/^[1-9][0-9]{0,5}$/.test(value) || value === 'local') return value;
+  const value = String(pr ?? LOCAL_PR).trim();
+  if (/^[1-9][0-9]{0,5}$/.test(value) || value === LOCAL_PR) return value;
   throw new Error(`--pr must be a pull request number (1-999999) or "local"; got "${value}"`);
 }
 

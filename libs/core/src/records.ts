@@ -1,6 +1,8 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { previewsDir } from './paths';
+import type { ProviderName } from './provider-name';
+import type { AwsPreviewOutputs } from './results/preview';
 
 export interface ProcessRecord {
   pid: number;
@@ -15,7 +17,7 @@ export interface ProcessRecord {
 /** `.ephenv/previews/<project>.json`: everything needed to call, inspect and destroy one preview. */
 export interface PreviewRecord {
   project: string;
-  provider: 'local' | 'aws';
+  provider: ProviderName;
   url: string;
   token: string;
   pr: string;
@@ -24,7 +26,7 @@ export interface PreviewRecord {
   /** local provider: the model server and the gateway. */
   processes?: { model: ProcessRecord; gateway: ProcessRecord };
   /** aws provider: what Terraform created. */
-  aws?: Record<string, unknown>;
+  aws?: AwsPreviewOutputs;
   /** How long this deploy took and what it reused (both providers); shown on the PR. */
   deployment?: DeploymentSummary;
 }

@@ -1,40 +1,8 @@
+import type { ChangedExample, PredictionDiff, Transition } from '@ephenv/core';
+export type { ChangedExample, PredictionDiff, Transition };
 import type { EvaluateTask } from '@ephenv/core';
 import type { EvalRow } from './dataset';
-import type { Label } from './metrics/labels';
 import type { Prediction } from './predict';
-
-export interface ChangedExample {
-  line: number;
-  input: unknown;
-  expected: Label;
-  base: Label | number;
-  pr: Label | number;
-  /** regression: |pr - base|; classification: the change of the probability of the expected class (1 when unknown). */
-  change: number;
-}
-
-export interface Transition {
-  from: Label;
-  to: Label;
-  count: number;
-  /** Base was wrong, PR is right. */
-  fixed: number;
-  /** Base was right, PR is wrong. */
-  broke: number;
-}
-
-export interface PredictionDiff {
-  total: number;
-  changed: number;
-  /** changed / total. */
-  share: number;
-  /** The largest changes first, at most `top`. */
-  top: ChangedExample[];
-  /** classification: base class -> PR class, the most frequent first. */
-  transitions?: Transition[];
-  fixed?: number;
-  broke?: number;
-}
 
 const answer = (p: Prediction) => (p.value !== undefined ? p.value : p.label!);
 

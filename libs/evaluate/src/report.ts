@@ -1,6 +1,4 @@
-import { resultsDir, xmlEscape } from '@ephenv/core';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { writeResult, writeSideFile, xmlEscape } from '@ephenv/core';
 import type { EvaluateReport, MetricRow } from './types';
 
 /** A metric value for people: up to 4 decimals, no trailing zeros. */
@@ -83,11 +81,7 @@ export function toJUnitXml(report: EvaluateReport): string {
 
 /** Writes `dist/ephenv/<project>/evaluate.json` and `evaluate.junit.xml`. */
 export function writeResults(workspaceRoot: string, report: EvaluateReport): { json: string; junit: string } {
-  const dir = resultsDir(workspaceRoot, report.project);
-  mkdirSync(dir, { recursive: true });
-  const json = join(dir, 'evaluate.json');
-  const junit = join(dir, 'evaluate.junit.xml');
-  writeFileSync(json, JSON.stringify(report, null, 2) + '\n');
-  writeFileSync(junit, toJUnitXml(report));
+  const json = writeResult(workspaceRoot, report.project, 'evaluate', report);
+  const junit = writeSideFile(workspaceRoot, report.project, 'evaluateJunit', toJUnitXml(report));
   return { json, junit };
 }

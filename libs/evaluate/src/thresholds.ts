@@ -1,3 +1,5 @@
+import type { ThresholdCheck } from '@ephenv/core';
+export type { ThresholdCheck };
 import type { MetricName, MetricThresholdSpec } from '@ephenv/core';
 
 /** Metrics where a larger value is better; the others (losses, errors) are better small. */
@@ -15,14 +17,6 @@ const GREATER_IS_BETTER: Record<MetricName, boolean> = {
 };
 
 export const greaterIsBetter = (metric: MetricName, spec?: MetricThresholdSpec) => spec?.greaterIsBetter ?? GREATER_IS_BETTER[metric];
-
-export interface ThresholdCheck {
-  /** e.g. ">= 0.9", ">= base - 0.02". */
-  rule: string;
-  passed: boolean;
-  /** Why it failed, with the numbers. */
-  message?: string;
-}
 
 const fmt = (v: number) => (Number.isInteger(v) ? String(v) : v.toPrecision(6).replace(/\.?0+$/, ''));
 const signed = (v: number) => (v >= 0 ? `+ ${fmt(v)}` : `- ${fmt(-v)}`);

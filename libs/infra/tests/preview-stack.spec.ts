@@ -15,7 +15,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emulatorClientConfig, emulatorProcessEnv, startMoto, type MotoServer } from '@ephenv/testing';
+import { emulatorClientConfig, emulatorProcessEnv, emulatorS3ClientConfig, startMoto, type MotoServer } from '@ephenv/testing';
 import { s3BackendArgs, terraformEnv } from '@ephenv/preview';
 import { boto3, ok, stageExampleRoot, terraform, terraformInit, terraformOk, workspaceRoot } from './support/terraform';
 import { LOCK_TIMEOUT, testTimeout } from './support/budget';
@@ -343,7 +343,7 @@ describe('preview stack (example root) against moto', () => {
     expect(ok(state).ContentLength).toBeGreaterThan(0);
 
     // The token is write-only: the state in the bucket has the parameter, not its value.
-    const s3 = new S3Client({ ...emulatorClientConfig(moto.endpoint), forcePathStyle: true });
+    const s3 = new S3Client(emulatorS3ClientConfig(moto.endpoint));
     const stateText = await (await s3.send(new GetObjectCommand({ Bucket: STATE_BUCKET, Key: STATE_KEY }))).Body!.transformToString();
     expect(stateText).toContain(outputs.token_parameter_name);
     expect(stateText).not.toContain(token);

@@ -1,3 +1,4 @@
+import { isPullRequest } from '@ephenv/core';
 import { execFileSync } from 'node:child_process';
 import { createGitHubClient, type GitHubClientOptions, type GitHubContext, finishPreviewDeployment, previewEnvironment, startPreviewDeployment, type DeployOutcome, type DeploymentTarget } from '@ephenv/report';
 
@@ -31,7 +32,7 @@ export function previewDeployments(workspaceRoot: string, context: GitHubContext
     return { begin: say, finish: say };
   };
   if ('skipped' in context) return skip(context.skipped);
-  if (pr === 'local') return skip('not a pull request (no --pr and no pull_request event)');
+  if (!isPullRequest(pr)) return skip('not a pull request (no --pr and no pull_request event)');
   const sha = context.headSha ?? headOf(workspaceRoot);
   if (!sha) return skip('the pull request head commit is unknown (no pull_request event, no GITHUB_SHA, no git HEAD)');
 

@@ -1,3 +1,4 @@
+import { isPullRequest } from '@ephenv/core';
 import { createGitHubClient, type GitHubClientOptions, type GitHubContext, retirePreviewEnvironment } from '@ephenv/report';
 
 /**
@@ -15,7 +16,7 @@ export async function retirePreviewDeployments(
     log(`GitHub deployments left as they are: ${context.skipped}`);
     return;
   }
-  const real = previews.filter((p) => p.pr !== 'local');
+  const real = previews.filter((p) => isPullRequest(p.pr));
   if (real.length === 0) return;
   const github = createGitHubClient(context.target, options);
   for (const { project, pr } of real) {

@@ -1,6 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { resultsDir, runFile, type PrRun, type Step } from '@ephenv/core';
+import { findResult, hasResult, providerName, removeResult, ResultFileError, writeRun, type ModelResultKind, type ModelResultShapes, type PrRun, type ProviderName, type Step } from '@ephenv/core';
 import { resolvePr } from '@ephenv/preview';
 import { modelProjects, runNx } from './nx-cli';
 import type { DeployOutcome } from '@ephenv/report';
@@ -10,7 +8,7 @@ export interface PrOptions {
   all?: boolean;
   base?: string;
   head?: string;
-  provider?: 'local' | 'aws';
+  provider?: ProviderName;
   pr?: string;
   destroy?: boolean;
   baselineDir?: string;
@@ -21,7 +19,7 @@ export interface PrOptions {
 }
 
 /** What each step leaves behind when it succeeded for a project. */
-const EVIDENCE: Partial<Record<Step, string>> = { deploy: 'preview.json', validate: 'validate.json', evaluate: 'evaluate.json', benchmark: 'benchmark.json' };
+const EVIDENCE: Partial<Record<Step, ModelResultKind>> = { deploy: 'preview', validate: 'validate', evaluate: 'evaluate', benchmark: 'benchmark' };
 
 /**
  * The pipeline CI runs for a pull request, usable locally: deploy-preview, validate, evaluate and benchmark
@@ -30,20 +28,19 @@ const EVIDENCE: Partial<Record<Step, string>> = { deploy: 'preview.json', valida
  */
 export async function runPr(workspaceRoot: string, options: PrOptions, log = (l: string) => console.log(l)): Promise<{ ok: boolean; run: PrRun }> {
   const models = await modelProjects(workspaceRoot, { all: options.all ?? false, base: options.base, head: options.head });
-  const provider = options.provider ?? ((process.env.EPHENV_PROVIDER as 'local' | 'aws' | undefined) || 'local');
+  const provider = providerName(options.provider);
   const pr = resolvePr(options.pr);
   const run: PrRun = { pr, provider, base: options.base, head: options.head, models, steps: {}, startedAt: new Date().toISOString() };
-  mkdirSync(join(workspaceRoot, 'dist', 'ephenv'), { recursive: true });
   if (models.length === 0) {
     log('ephenv pr: no model service is affected by this change; nothing to preview.');
     run.finishedAt = new Date().toISOString();
-    writeFileSync(runFile(workspaceRoot), JSON.stringify(run, null, 2) + '\n');
+    writeRun(workspaceRoot, run);
     return { ok: true, run };
   }
   log(`ephenv pr: ${models.length} model(s): ${models.join(', ')} (provider ${provider}, PR ${run.pr})`);
   for (const model of models) {
     // Results of an earlier run must not pass for this one's.
-    for (const file of Object.values(EVIDENCE)) rmSync(join(resultsDir(workspaceRoot, model), file!), { force: true });
+    for (const kind of Object.values(EVIDENCE)) removeResult(workspaceRoot, model, kind!);
     run.steps[model] = {};
   }
 
@@ -52,7 +49,7 @@ export async function runPr(workspaceRoot: string, options: PrOptions, log = (l:
     runNx(workspaceRoot, ['run-many', '-t', name, ...common, `--parallel=${parallel}`, ...extra]).then(() => {
       for (const model of models) {
         const evidence = EVIDENCE[step];
-        run.steps[model][step] = evidence ? (existsSync(join(resultsDir(workspaceRoot, model), evidence)) ? 'ok' : 'failed') : run.steps[model][step];
+        run.steps[model][step] = evidence ? (hasResult(workspaceRoot, model, evidence) ? 'ok' : 'failed') : run.steps[model][step];
       }
     });
 
@@ -74,7 +71,7 @@ export async function runPr(workspaceRoot: string, options: PrOptions, log = (l:
       for (const model of models) run.steps[model].destroy = destroyed.code === 0 ? 'ok' : 'failed';
     }
     run.finishedAt = new Date().toISOString();
-    writeFileSync(runFile(workspaceRoot), JSON.stringify(run, null, 2) + '\n');
+    writeRun(workspaceRoot, run);
   }
   const ok = models.every((m) => Object.values(run.steps[m]).every((s) => s !== 'failed'));
   return { ok, run };
@@ -90,33 +87,36 @@ function deployOutcomes(workspaceRoot: string, run: PrRun): Record<string, Deplo
       continue;
     }
     try {
-      const url = (JSON.parse(readFileSync(join(resultsDir(workspaceRoot, model), EVIDENCE.deploy!), 'utf8')) as { url?: unknown }).url;
-      outcomes[model] = typeof url === 'string' && url ? { ok: true, url } : { ok: false, reason: `deploy-preview of ${model} recorded no preview URL` };
-    } catch {
-      outcomes[model] = failed;
+      const url = findResult(workspaceRoot, model, 'preview')?.url;
+      outcomes[model] = url ? { ok: true, url } : { ok: false, reason: `deploy-preview of ${model} recorded no preview URL` };
+    } catch (e) {
+      if (!(e instanceof ResultFileError)) throw e;
+      outcomes[model] = { ok: false, reason: e.message };
     }
   }
   return outcomes;
 }
 
-/** validate.json and benchmark.json are written whatever the verdict: read the verdict itself. */
+/** Whether a check's result says it passed (each is written whatever the verdict). */
+const PASSED: { [K in 'validate' | 'evaluate' | 'benchmark']: (data: ModelResultShapes[K]) => boolean } = {
+  validate: (data) => data.status === 'pass',
+  evaluate: (data) => data.status === 'pass' || data.status === 'skipped',
+  benchmark: (data) => data.ephenv.thresholds?.ok === true && !data.ephenv.baseline?.regressed,
+};
+
+/** validate.json, evaluate.json and benchmark.json are written whatever the verdict: read the verdict itself; a malformed file is a failure. */
 function markValidateFailures(workspaceRoot: string, run: PrRun): void {
-  const verdicts: [Step, string, (data: any) => boolean][] = [
-    ['validate', 'validate.json', (data) => data.status === 'pass'],
-    ['evaluate', 'evaluate.json', (data) => data.status === 'pass' || data.status === 'skipped'],
-    ['benchmark', 'benchmark.json', (data) => data.ephenv?.thresholds?.ok === true && !data.ephenv?.baseline?.regressed],
-  ];
   for (const model of run.models) {
-    for (const [step, file, passed] of verdicts) {
-      const path = join(resultsDir(workspaceRoot, model), file);
-      if (!existsSync(path)) continue;
-      let ok = false;
+    for (const step of ['validate', 'evaluate', 'benchmark'] as const) {
+      let ok: boolean | undefined;
       try {
-        ok = passed(JSON.parse(readFileSync(path, 'utf8')));
-      } catch {
+        const data = findResult(workspaceRoot, model, step);
+        ok = data === undefined ? undefined : (PASSED[step] as (d: typeof data) => boolean)(data);
+      } catch (e) {
+        if (!(e instanceof ResultFileError)) throw e;
         ok = false;
       }
-      if (!ok) run.steps[model][step] = 'failed';
+      if (ok === false) run.steps[model][step] = 'failed';
     }
   }
 }

@@ -1,6 +1,6 @@
-import { assertWithinPolicy, gitSha, loadExamples, loadModelConfig, readPolicy, stdioLogger, type Logger, type PreviewRecord, type ProjectRef as CoreProjectRef } from '@ephenv/core';
+import { assertWithinPolicy, gitSha, loadExamples, loadModelConfig, normalizePr, providerName, readPolicy, stdioLogger, type Logger, type PreviewRecord, type ProjectRef as CoreProjectRef } from '@ephenv/core';
 import { resolvePr } from './pr-number';
-import { providerName } from './provider';
+import type { PrDestroyOutcome, PreviewProvider } from './provider';
 import { providerFor } from './providers';
 
 export interface DeployOptions {
@@ -36,7 +36,7 @@ export async function deployPreview(ref: ProjectRef, options: DeployOptions = {}
   assertWithinPolicy(ref.project, config, policy);
   const provider = await providerFor(providerName(options.provider), report, awsOptions(options));
   const record = await provider.deploy({ ...ref, config, policy: policy.policy, pr: resolvePr(options.pr), gitSha: gitSha(ref.workspaceRoot) });
-  report(howToCall(record, ref, Date.now() - started, options.showToken === true));
+  report(howToCall(record, provider, ref, Date.now() - started, options.showToken === true));
   return record;
 }
 
@@ -50,8 +50,23 @@ export async function destroyPreview(ref: ProjectRef, options: DestroyOptions = 
   return result;
 }
 
+/**
+ * Every model's preview of one PR (when it closes), wherever the provider keeps them: aws finds
+ * the models from the PR's state keys, local from the records here.
+ */
+export async function destroyPrPreviews(
+  workspaceRoot: string,
+  pr: string | number,
+  options: Pick<DeployOptions, 'provider' | 'lockTimeout'> = {},
+  log: Logger = stdioLogger,
+): Promise<PrDestroyOutcome[]> {
+  const provider = await providerFor(providerName(options.provider), (line) => log.info(line), awsOptions(options));
+  return provider.destroyPr(workspaceRoot, normalizePr(pr));
+}
+
 /** The URL and a ready curl line; the token is read from the record by the line, not printed. */
-function howToCall(record: PreviewRecord, ref: ProjectRef, ms: number, showToken: boolean): string {
+function howToCall(record: PreviewRecord, provider: PreviewProvider, ref: ProjectRef, ms: number, showToken: boolean): string {
+  const access = provider.access(record);
   const config = loadModelConfig(ref.workspaceRoot, ref.projectRoot);
   const example = loadExamples(config)[0];
   const body = example ? JSON.stringify(example.request) : '{}';
@@ -67,8 +82,6 @@ function howToCall(record: PreviewRecord, ref: ProjectRef, ms: number, showToken
     `    -H 'Content-Type: application/json' \\`,
     `    -d '${body.replace(/'/g, `'\\''`)}'`,
     ``,
-    record.provider === 'aws'
-      ? `  logs: npx nx run ${ref.project}:logs --provider aws    destroy: npx nx run ${ref.project}:destroy-preview --provider aws --pr ${record.pr}`
-      : `  logs: npx nx run ${ref.project}:logs    destroy: npx nx run ${ref.project}:destroy-preview`,
+    `  logs: ${access.logs.command}    destroy: ${access.destroyCommand}`,
   ].join('\n');
 }

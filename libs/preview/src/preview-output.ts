@@ -1,27 +1,23 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { resultsDir, type ModelConfig, type PreviewRecord } from '@ephenv/core';
+import { removeResult, writeResult, type ModelConfig, type PreviewRecord } from '@ephenv/core';
+import type { PreviewProvider } from './provider';
 
 /**
- * dist/ephenv/<project>/preview.json: what CI and the PR comment read. Never the token: for aws,
- * the name of the SSM parameter holding it, and what Terraform created (the record's `aws` block).
+ * dist/ephenv/<project>/preview.json: what CI and the PR comment read. Never the token: where it
+ * is kept, how to reach the preview and what it costs come from its provider.
  */
-export function writePreviewOutput(workspaceRoot: string, record: PreviewRecord, config: ModelConfig): string {
-  const dir = resultsDir(workspaceRoot, record.project);
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, 'preview.json');
-  const { token: _token, processes, ...rest } = record;
-  const output = {
+export function writePreviewOutput(workspaceRoot: string, record: PreviewRecord, config: ModelConfig, provider: PreviewProvider): string {
+  const { token: _token, processes: _processes, ...rest } = record;
+  const cost = provider.costInputs(record, config);
+  return writeResult(workspaceRoot, record.project, 'preview', {
     ...rest,
     endpointType: config.endpoint.type,
     ttlHours: config.ttlHours,
-    token: record.provider === 'local' ? `in .ephenv/previews/${record.project}.json` : `in the SSM SecureString ${String(record.aws?.token_parameter_name ?? '(see the preview record)')}`,
-    logs: processes ? { model: processes.model.log, gateway: processes.gateway.log } : undefined,
-  };
-  writeFileSync(file, JSON.stringify(output, null, 2) + '\n');
-  return file;
+    ...(record.aws?.expires_at ? { expiresAt: record.aws.expires_at } : {}),
+    access: provider.access(record),
+    ...(cost ? { cost } : {}),
+  });
 }
 
 export function removePreviewOutput(workspaceRoot: string, project: string): void {
-  rmSync(join(resultsDir(workspaceRoot, project), 'preview.json'), { force: true });
+  removeResult(workspaceRoot, project, 'preview');
 }

@@ -1,6 +1,7 @@
 import { request } from 'undici';
-import { isOurProcess, listRecords, removeRecord, type PreviewRecord } from '@ephenv/core';
+import { listRecords, removeRecord, type PreviewRecord } from '@ephenv/core';
 import { removePreviewOutput } from './preview-output';
+import { providerFor } from './providers';
 
 export interface PreviewStatus {
   project: string;
@@ -23,15 +24,15 @@ async function ping(record: PreviewRecord): Promise<{ ok: boolean; detail: strin
 }
 
 /**
- * Every recorded preview with its health. A local record whose processes are all gone is stale:
- * it is removed (and reported as such), since nothing is left to destroy.
+ * Every recorded preview with its health. A record whose preview is gone (a local one whose
+ * processes all stopped) is stale: it is removed (and reported as such), since nothing is left to destroy.
  */
 export async function previewStatus(workspaceRoot: string, now = Date.now()): Promise<PreviewStatus[]> {
   return Promise.all(
     listRecords(workspaceRoot).map(async (record) => {
       const base = { project: record.project, provider: record.provider, pr: record.pr, url: record.url, ageSeconds: Math.round((now - Date.parse(record.startedAt)) / 1000) };
-      const procs = Object.values(record.processes ?? {});
-      if (record.provider === 'local' && procs.length > 0 && procs.every((p) => !isOurProcess(p.pid, p.command))) {
+      const provider = await providerFor(record.provider);
+      if (provider.isGone(record)) {
         removeRecord(workspaceRoot, record.project);
         removePreviewOutput(workspaceRoot, record.project);
         return { ...base, health: 'stale' as const, detail: 'processes gone; record removed' };

@@ -124,7 +124,7 @@ describe('aws previews against moto with real Terraform', () => {
     expect(statSync(recordPath(ws.root, 'iris-a')).mode & 0o777).toBe(0o600);
     const output = readFileSync(join(resultsDir(ws.root, 'iris-a'), 'preview.json'), 'utf8');
     expect(output).not.toContain(first.token);
-    expect(JSON.parse(output)).toMatchObject({ provider: 'aws', url: first.url, token: 'in the SSM SecureString /ephenv/iris-a-pr-7/token', aws: { endpoint_name: 'iris-a-pr-7' } });
+    expect(JSON.parse(output)).toMatchObject({ provider: 'aws', url: first.url, access: { public: true, token: { kind: 'SSM SecureString', name: '/ephenv/iris-a-pr-7/token' }, reaped: true }, aws: { endpoint_name: 'iris-a-pr-7' } });
 
     const log = readFileSync(join(ws.root, '.ephenv', 'logs', 'iris-a', 'terraform-pr-7.log'), 'utf8');
     expect(log).toContain('Apply complete!');

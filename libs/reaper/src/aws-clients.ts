@@ -6,6 +6,7 @@ import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-
 import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { awsClientConfig, s3ClientConfig, type AwsClientTarget } from '@ephenv/core';
 
 /** The AWS API clients the reaper talks to, all for one account and region. */
 export interface ReaperClients {
@@ -21,23 +22,14 @@ export interface ReaperClients {
   destroy(): void;
 }
 
-export interface ReaperClientConfig {
-  region: string;
-  /** An emulator's URL; without it the SDK reads AWS_ENDPOINT_URL itself, or talks to AWS. */
-  endpoint?: string;
-  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
-}
+export type ReaperClientConfig = AwsClientTarget;
 
-/**
- * One client per service. S3 uses path-style addressing whenever an endpoint is overridden: an
- * emulator on 127.0.0.1:<port> has no `<bucket>.<host>` names.
- */
+/** One client per service, configured by core's one AWS client factory. */
 export function reaperClients(config: ReaperClientConfig, env: NodeJS.ProcessEnv = process.env): ReaperClients {
-  const base = { region: config.region, ...(config.endpoint ? { endpoint: config.endpoint } : {}), ...(config.credentials ? { credentials: config.credentials } : {}) };
-  const forcePathStyle = Boolean(config.endpoint ?? env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL);
+  const base = awsClientConfig(config);
   const clients = {
     sagemaker: new SageMakerClient(base),
-    s3: new S3Client({ ...base, forcePathStyle }),
+    s3: new S3Client(s3ClientConfig(config, env)),
     lambda: new LambdaClient(base),
     apigateway: new ApiGatewayV2Client(base),
     logs: new CloudWatchLogsClient(base),

@@ -5,7 +5,7 @@ import {
   awsTestEnv,
   bootstrapEmulator,
   commit,
-  emulatorClientConfig,
+  emulatorS3ClientConfig,
   findPreviewResources,
   imageUri,
   injectOrphan,
@@ -80,7 +80,7 @@ describe('ephenv reap through real Terraform against moto', () => {
       tags: {},
     });
     expect(await lost.remaining()).toEqual([]);
-    const s3 = new S3Client({ ...emulatorClientConfig(moto.endpoint), forcePathStyle: true });
+    const s3 = new S3Client(emulatorS3ClientConfig(moto.endpoint));
     const state = JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: STATE_BUCKET, Key: stateKey(MODEL, '5') }))).Body!.transformToString());
     s3.destroy();
     expect(state.resources.filter((r: { mode: string }) => r.mode === 'managed')).toEqual([]);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '@ephenv/core';
-import { emulatorClientConfig, startMoto, type MotoServer, injectOrphan, type InjectedOrphan } from '@ephenv/testing';
+import { emulatorClientConfig, emulatorS3ClientConfig, startMoto, type MotoServer, injectOrphan, type InjectedOrphan } from '@ephenv/testing';
 import { type AwsSettings, StateLockedError } from '@ephenv/preview';
 import { reaperClients, type ReaperClients } from '../src/aws-clients';
 import type { PreviewId } from '../src/preview-tags';
@@ -48,7 +48,7 @@ function makeCheckout(): string {
 }
 
 async function putState(preview: PreviewId): Promise<void> {
-  const s3 = new S3Client({ ...emulatorClientConfig(moto.endpoint), forcePathStyle: true });
+  const s3 = new S3Client(emulatorS3ClientConfig(moto.endpoint));
   await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `previews/${preview.project}/pr-${preview.pr}.tfstate`, Body: '{"version":4,"resources":[]}' }));
   s3.destroy();
 }
@@ -60,7 +60,7 @@ beforeAll(async () => {
   moto = await startMoto();
   clients = reaperClients(emulatorClientConfig(moto.endpoint));
   settings = { region: 'us-east-1', stateBucket: BUCKET, lockTable: 'ephenv-terraform-locks', endpoint: moto.endpoint };
-  const s3 = new S3Client({ ...emulatorClientConfig(moto.endpoint), forcePathStyle: true });
+  const s3 = new S3Client(emulatorS3ClientConfig(moto.endpoint));
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
   s3.destroy();
   workspace = makeCheckout();

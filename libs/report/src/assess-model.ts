@@ -3,7 +3,6 @@ import { parseThresholdExpression, type BenchmarkSummary, type SummaryMetric } f
 import type { CompatFinding } from '@ephenv/validate';
 import { estimateCost, type CostEstimate } from './estimate-cost';
 import { code, ms } from './markdown';
-import { previewDetails, type PreviewDetails } from './preview-details';
 import type { ModelResults } from './read-results';
 
 export type Verdict = 'pass' | 'warn' | 'fail';
@@ -15,7 +14,6 @@ export interface ModelAssessment {
   /** Markdown lines, one per problem, each naming the step and the check or threshold. */
   failures: string[];
   warnings: string[];
-  details: PreviewDetails;
   breaking: CompatFinding[];
   cost?: CostEstimate;
   expiresAt?: Date;
@@ -74,8 +72,9 @@ function usageOf(summary: BenchmarkSummary | undefined) {
   };
 }
 
-function expiry(results: ModelResults, details: PreviewDetails, ttlHours: number | undefined): Date | undefined {
-  if (details.expiresAt && !Number.isNaN(Date.parse(details.expiresAt))) return new Date(details.expiresAt);
+function expiry(results: ModelResults, ttlHours: number | undefined): Date | undefined {
+  const expiresAt = results.preview?.expiresAt;
+  if (expiresAt && !Number.isNaN(Date.parse(expiresAt))) return new Date(expiresAt);
   const started = Date.parse(results.preview?.startedAt ?? '');
   return ttlHours !== undefined && !Number.isNaN(started) ? new Date(started + ttlHours * 3600_000) : undefined;
 }
@@ -84,7 +83,6 @@ export function assessModel(results: ModelResults, context: AssessContext): Mode
   const { preview, validate, evaluate, benchmark, steps, project } = results;
   const failures: string[] = [];
   const warnings: string[] = [];
-  const details = preview ? previewDetails(preview) : { logGroups: {} };
   const config = context.config;
 
   if (!preview && steps.deploy === 'failed') failures.push(`deploy-preview failed: no preview was recorded; see the log of ${code(`nx run ${project}:deploy-preview`)}`);
@@ -119,19 +117,20 @@ export function assessModel(results: ModelResults, context: AssessContext): Mode
   }
 
   const ttlHours = preview?.ttlHours ?? config?.ttlHours;
-  const endpointType = preview?.endpointType ?? config?.endpoint.type ?? 'serverless';
   let cost: CostEstimate | undefined;
   if (preview) {
     const started = Date.parse(preview.startedAt);
+    // What the provider recorded as billed, sizes it did not record taken from the model's ephenv.json.
+    const billed = preview.cost;
     cost = estimateCost({
-      provider: preview.provider,
-      endpointType,
-      instanceType: details.instanceType ?? config?.endpoint.instanceType,
-      instanceCount: details.instanceCount ?? config?.endpoint.instanceCount,
-      memorySizeMb: details.memorySizeMb ?? config?.endpoint.memorySizeMb,
-      gatewayMemoryMb: details.gatewayMemoryMb,
-      gatewayArchitecture: details.gatewayArchitecture,
-      region: details.region ?? config?.aws.region,
+      billed: billed !== undefined,
+      endpointType: billed?.endpointType ?? preview.endpointType ?? config?.endpoint.type ?? 'serverless',
+      instanceType: billed?.instanceType ?? config?.endpoint.instanceType,
+      instanceCount: billed?.instanceCount ?? config?.endpoint.instanceCount,
+      memorySizeMb: billed?.memorySizeMb ?? config?.endpoint.memorySizeMb,
+      gatewayMemoryMb: billed?.gatewayMemoryMb,
+      gatewayArchitecture: billed?.gatewayArchitecture,
+      region: billed?.region ?? config?.aws.region,
       hours: Number.isNaN(started) ? 0 : Math.max(0, (context.now.getTime() - started) / 3600_000),
       usage: usageOf(benchmark),
     });
@@ -143,10 +142,9 @@ export function assessModel(results: ModelResults, context: AssessContext): Mode
     verdict: failures.length > 0 ? 'fail' : warnings.length > 0 ? 'warn' : 'pass',
     failures,
     warnings,
-    details,
     breaking: validate?.compat?.findings?.filter((f) => f.severity === 'breaking') ?? [],
     cost,
-    expiresAt: preview ? expiry(results, details, ttlHours) : undefined,
+    expiresAt: preview ? expiry(results, ttlHours) : undefined,
     ttlHours,
   };
 }

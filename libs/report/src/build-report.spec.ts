@@ -163,6 +163,7 @@ describe('ephenv report from the producers’ results', () => {
     const w = workspace('aws');
     const preview = w.readResult(PROJECT, 'preview.json');
     preview.endpointType = 'serverless';
+    preview.cost = { region: preview.cost.region, endpointType: 'serverless' };
     delete preview.aws.instance_type;
     w.writeResult(preview, PROJECT, 'preview.json');
     const model = join(w.root, 'apps', PROJECT);

@@ -3,7 +3,7 @@ import { estimateCost, formatUsd, PRICES } from './estimate-cost';
 
 describe('estimateCost', () => {
   it('prices a real-time endpoint per instance-hour from prices.json', () => {
-    const cost = estimateCost({ provider: 'aws', endpointType: 'realtime', instanceType: 'ml.m5.large', instanceCount: 2, hours: 3 });
+    const cost = estimateCost({ billed: true, endpointType: 'realtime', instanceType: 'ml.m5.large', instanceCount: 2, hours: 3 });
     expect(PRICES.sagemaker.realtime.pricePerInstanceHour['ml.m5.large']).toBe(0.115);
     expect(cost.lines[0]).toMatchObject({ item: 'SageMaker real-time endpoint (ml.m5.large × 2)', perHour: 0.23 });
     expect(cost.lines[0].soFar).toBeCloseTo(0.69, 10);
@@ -14,7 +14,7 @@ describe('estimateCost', () => {
 
   it('prices serverless compute, data, the gateway Lambda and API Gateway from the measured requests', () => {
     const cost = estimateCost({
-      provider: 'aws',
+      billed: true,
       endpointType: 'serverless',
       memorySizeMb: 2048,
       hours: 5,
@@ -35,21 +35,21 @@ describe('estimateCost', () => {
   });
 
   it('costs nothing for a local preview, and says why', () => {
-    const cost = estimateCost({ provider: 'local', endpointType: 'serverless', memorySizeMb: 2048, hours: 10, usage: { requests: 5000, meanDurationMs: 5, bytes: 1e6 } });
+    const cost = estimateCost({ billed: false, endpointType: 'serverless', memorySizeMb: 2048, hours: 10, usage: { requests: 5000, meanDurationMs: 5, bytes: 1e6 } });
     expect(cost).toMatchObject({ free: true, perHour: 0, soFar: 0 });
     expect(cost.notes[0]).toMatch(/local preview.*no cloud cost/);
   });
 
   it('leaves out what it has no price for, and says so', () => {
-    const cost = estimateCost({ provider: 'aws', endpointType: 'realtime', instanceType: 'ml.p5.48xlarge', hours: 1 });
+    const cost = estimateCost({ billed: true, endpointType: 'realtime', instanceType: 'ml.p5.48xlarge', hours: 1 });
     expect(cost.complete).toBe(false);
     expect(cost.perHour).toBe(0);
     expect(cost.notes).toContain('no price for instance type "ml.p5.48xlarge" in libs/report/src/prices.json: the SageMaker instance cost is left out.');
-    expect(estimateCost({ provider: 'aws', endpointType: 'serverless', memorySizeMb: 1500, hours: 1 }).complete).toBe(false);
+    expect(estimateCost({ billed: true, endpointType: 'serverless', memorySizeMb: 1500, hours: 1 }).complete).toBe(false);
   });
 
   it('notes that another region is priced at us-east-1 rates', () => {
-    const cost = estimateCost({ provider: 'aws', endpointType: 'realtime', instanceType: 'ml.t2.medium', region: 'eu-west-1', hours: 1 });
+    const cost = estimateCost({ billed: true, endpointType: 'realtime', instanceType: 'ml.t2.medium', region: 'eu-west-1', hours: 1 });
     expect(cost.notes).toContain('priced at us-east-1 rates; eu-west-1 may differ.');
   });
 });

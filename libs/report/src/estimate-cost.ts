@@ -16,7 +16,8 @@ export interface Usage {
 }
 
 export interface CostInput {
-  provider: 'local' | 'aws';
+  /** False when the preview runs on the deploying machine (the provider recorded no cost inputs): no cloud bill. */
+  billed: boolean;
   endpointType: 'serverless' | 'realtime';
   instanceType?: string;
   instanceCount?: number;
@@ -40,7 +41,7 @@ export interface CostLine {
 }
 
 export interface CostEstimate {
-  /** The local provider runs on this machine: no cloud bill. */
+  /** The preview runs on the deploying machine: no cloud bill. */
   free: boolean;
   perHour: number;
   perThousandRequests: number;
@@ -70,7 +71,7 @@ const count = (n: number) => n.toLocaleString('en-US');
  * from the one price table in prices.json.
  */
 export function estimateCost(input: CostInput, prices: PriceTable = PRICES): CostEstimate {
-  if (input.provider === 'local') {
+  if (!input.billed) {
     return {
       free: true,
       perHour: 0,

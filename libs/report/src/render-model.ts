@@ -1,5 +1,5 @@
 import { isAbsolute, relative } from 'node:path';
-import { previewName, type DeploymentSummary } from '@ephenv/core';
+import { isPullRequest, type DeploymentSummary, type PreviewOutput } from '@ephenv/core';
 import { renderMarkdown } from '@ephenv/benchmark';
 import type { CheckStatus, ValidateReport } from '@ephenv/validate';
 import { change as signedValue, thresholdText, value as metricValue, type EvaluateReport } from '@ephenv/evaluate';
@@ -11,7 +11,6 @@ export const VERDICT_ICON: Record<Verdict, string> = { pass: '✅', warn: '⚠�
 const CHECK_ICON: Record<CheckStatus, string> = { pass: '✅', fail: '❌', warn: '⚠️', skip: '⏭️' };
 /** Failure details shown per check; the full list is in validate.json and the JUnit report. */
 const MAX_DETAIL_LINES = 10;
-const DEFAULT_SSM_PREFIX = '/ephenv';
 
 export interface RenderContext {
   workspaceRoot: string;
@@ -24,48 +23,32 @@ export function cloudWatchLogGroupUrl(region: string, logGroup: string): string 
   return `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#logsV2:log-groups/log-group/${encoded}`;
 }
 
-function tokenParameter(a: ModelAssessment): string | undefined {
-  if (a.details.tokenParameter) return a.details.tokenParameter;
-  try {
-    return `${DEFAULT_SSM_PREFIX}/${previewName(a.results.project, a.results.preview?.pr ?? '')}/token`;
-  } catch {
-    return undefined;
-  }
-}
+/** A URL anyone can open is a link; one only the deploying machine reaches is code. */
+const previewUrl = (preview: PreviewOutput) => (preview.access.public ? `<${preview.url}>` : code(preview.url));
 
 /** URL, how to get the token (never the token), expiry. */
 export function previewLines(a: ModelAssessment, ctx: RenderContext): string[] {
-  const { preview, project, steps } = a.results;
+  const { preview, steps } = a.results;
   if (!preview) {
     return [steps.destroy === 'ok' ? '**Preview**: destroyed at the end of the run.' : '**Preview**: none recorded.', ''];
   }
-  const facts = [preview.provider, preview.endpointType, preview.pr === 'local' ? 'no PR' : `PR #${preview.pr}`, preview.gitSha ? `commit ${code(preview.gitSha.slice(0, 7))}` : undefined];
+  const facts = [preview.provider, preview.endpointType, isPullRequest(preview.pr) ? `PR #${preview.pr}` : 'no PR', preview.gitSha ? `commit ${code(preview.gitSha.slice(0, 7))}` : undefined];
   const started = Date.parse(preview.startedAt);
   if (!Number.isNaN(started)) facts.push(`started ${utc(new Date(started))}`);
-  const lines = [`**Preview**: ${preview.provider === 'aws' ? `<${preview.url}>` : code(preview.url)} (${facts.filter(Boolean).join(', ')})`, ''];
+  const lines = [`**Preview**: ${previewUrl(preview)} (${facts.filter(Boolean).join(', ')})`, ''];
   const deployed = preview.deployment ? deploymentSummary(preview.deployment) : undefined;
   if (deployed) lines.push(`**Deploy**: ${deployed}.`, '');
 
-  if (preview.provider === 'aws') {
-    const parameter = tokenParameter(a);
-    const region = a.details.region ? ` --region ${a.details.region}` : '';
-    lines.push(
-      parameter
-        ? `**Token**: in the SSM SecureString ${code(parameter)}; read it with ${code(`aws ssm get-parameter --name ${parameter} --with-decryption --query Parameter.Value --output text${region}`)}`
-        : `**Token**: in SSM (the record names the parameter); ask whoever can read the preview account's parameters.`,
-      '',
-    );
-  } else {
-    lines.push(
-      `**Token**: on the machine that deployed it, ${code(`npx ephenv token ${project}`)} (kept in ${code(`.ephenv/previews/${project}.json`)}, mode 0600). ` +
-        `Try it: ${code(`curl -H "Authorization: Bearer $(npx ephenv token ${project})" ${preview.url}/ping`)}`,
-      '',
-    );
-  }
+  const token = preview.access.token;
+  lines.push(
+    `**Token**: in the ${token.kind} ${code(token.name)}${token.note ? ` (${token.note})` : ''}; read it with ${code(token.command)}. ` +
+      `Try it: ${code(`curl -H "Authorization: Bearer $(${token.command})" ${preview.url}/ping`)}`,
+    '',
+  );
   if (a.expiresAt) {
     const ttl = a.ttlHours !== undefined ? `TTL ${a.ttlHours} h: ` : '';
     const when = a.expiresAt.getTime() > ctx.now.getTime() ? `expires ${utc(a.expiresAt)} (${relativeTime(a.expiresAt, ctx.now)})` : `expired ${utc(a.expiresAt)} (${relativeTime(a.expiresAt, ctx.now)})`;
-    const how = preview.provider === 'aws' ? 'the reaper destroys it then' : `stop it sooner with ${code(`npx nx run ${project}:destroy-preview`)}`;
+    const how = preview.access.reaped ? 'the reaper destroys it then' : `stop it sooner with ${code(preview.access.destroyCommand)}`;
     lines.push(`**Lifetime**: ${ttl}${when}; ${how}.`, '');
   }
   return lines;
@@ -179,7 +162,7 @@ function benchmarkLines(a: ModelAssessment): string[] {
   const summary = a.results.benchmark;
   if (!summary) return ['**Benchmark**: no benchmark.json.', ''];
   // One level below the model's own heading.
-  return [renderMarkdown(summary).replace(/^### /gm, '#### ').trimEnd(), ''];
+  return [renderMarkdown(summary, summary.ephenv.baseline, { headingLevel: 4 }).trimEnd(), ''];
 }
 
 function costSummary(a: ModelAssessment): string {
@@ -211,25 +194,26 @@ function costLines(a: ModelAssessment): string[] {
 }
 
 function logLines(a: ModelAssessment, ctx: RenderContext): string[] {
-  const { preview, project } = a.results;
+  const { preview } = a.results;
   if (!preview) return [];
-  if (preview.provider === 'aws') {
-    const groups = Object.entries(a.details.logGroups);
-    const region = a.details.region ?? PRICES.region;
-    if (groups.length === 0) return [`**Logs**: ${code(`npx nx run ${project}:logs --provider aws`)}`, ''];
+  const logs = preview.access.logs;
+  const groups = Object.entries(logs.cloudWatch?.groups ?? {});
+  if (logs.cloudWatch && groups.length > 0) {
+    const region = logs.cloudWatch.region;
     return [`**Logs** (CloudWatch, ${region}): ${groups.map(([role, group]) => `[${role}](${cloudWatchLogGroupUrl(region, group)})`).join(' · ')}`, ''];
   }
-  const files = Object.entries(preview.logs ?? {}).map(([role, file]) => {
+  if (!logs.files) return [`**Logs**: ${code(logs.command)}`, ''];
+  const files = Object.entries(logs.files).map(([role, file]) => {
     const shown = isAbsolute(file) && !relative(ctx.workspaceRoot, file).startsWith('..') ? relative(ctx.workspaceRoot, file) : file;
     return `${role} ${code(shown)}`;
   });
-  return [`**Logs** (on the machine that deployed it): ${[...files, code(`npx nx run ${project}:logs`)].join(' · ')}`, ''];
+  return [`**Logs** (on the machine that deployed it): ${[...files, code(logs.command)].join(' · ')}`, ''];
 }
 
 /** The cells of the model's row in the summary table. */
 export function summaryRow(a: ModelAssessment, ctx: RenderContext): string[] {
   const { preview, validate, benchmark, steps, project } = a.results;
-  const previewCell = preview ? (preview.provider === 'aws' ? `<${preview.url}>` : code(preview.url)) : steps.deploy === 'failed' ? '❌ deploy failed' : steps.destroy === 'ok' ? 'destroyed' : '—';
+  const previewCell = preview ? previewUrl(preview) : steps.deploy === 'failed' ? '❌ deploy failed' : steps.destroy === 'ok' ? 'destroyed' : '—';
   const validateCell = validate
     ? `${validate.status === 'pass' ? '✅' : '❌'} ${plural(validate.checks.filter((c) => c.status === 'pass').length, 'check')} passed${validate.status === 'fail' ? `, ${validate.checks.filter((c) => c.status === 'fail').length} failed` : ''}`
     : steps.validate === 'failed'

@@ -1,3 +1,4 @@
+import { isPullRequest } from '@ephenv/core';
 import type { ModelAssessment } from './assess-model';
 import { code, plural, table, utc } from './markdown';
 import type { PrRunFile } from './read-results';
@@ -31,7 +32,7 @@ function context(view: ReportView): string {
   const shas = [...new Set(models.map((m) => m.results.preview?.gitSha).filter((s): s is string => !!s))];
   const providers = [...new Set([run?.provider, ...models.map((m) => m.results.preview?.provider)].filter((p): p is string => !!p))];
   return [
-    pr && pr !== 'local' ? `**PR #${pr}**` : '**local run**',
+    isPullRequest(pr) ? `**PR #${pr}**` : '**local run**',
     shas.length === 1 ? `commit ${code(shas[0].slice(0, 7))}` : undefined,
     providers.length > 0 ? `provider ${providers.map(code).join(', ')}` : undefined,
     run?.base ? `base ${code(run.base)}` : undefined,

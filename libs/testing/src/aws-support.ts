@@ -19,7 +19,7 @@ import {
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import { DescribeParametersCommand, GetParameterCommand, ListTagsForResourceCommand as ListParameterTagsCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { emulatorClientConfig } from './emulator-env';
+import { emulatorClientConfig, emulatorS3ClientConfig } from './emulator-env';
 import { REPO } from './workspace';
 
 export const ACCOUNT = '123456789012'; // moto's account
@@ -83,7 +83,7 @@ export function setEnv(vars: Record<string, string | undefined>): () => void {
 /** What bootstrap creates once per account: the state bucket, the lock table, one ECR repository per model. */
 export async function bootstrapEmulator(endpoint: string, models: string[]): Promise<void> {
   const config = emulatorClientConfig(endpoint);
-  await new S3Client({ ...config, forcePathStyle: true }).send(new CreateBucketCommand({ Bucket: STATE_BUCKET }));
+  await new S3Client(emulatorS3ClientConfig(endpoint)).send(new CreateBucketCommand({ Bucket: STATE_BUCKET }));
   await new DynamoDBClient(config).send(
     new CreateTableCommand({
       TableName: LOCK_TABLE,

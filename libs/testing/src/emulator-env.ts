@@ -1,3 +1,5 @@
+import { awsClientConfig, s3ClientConfig } from '@ephenv/core';
+
 /** Region the emulator's resources live in unless a caller picks another. */
 export const EMULATOR_REGION = 'us-east-1';
 
@@ -49,5 +51,10 @@ export function emulatorProcessEnv(
 
 /** Constructor options for an AWS SDK v3 client talking to the emulator, e.g. `new SSMClient(emulatorClientConfig(url))`. */
 export function emulatorClientConfig(endpoint: string, region = EMULATOR_REGION) {
-  return { endpoint, region, credentials: { ...DUMMY_CREDENTIALS } };
+  return awsClientConfig({ endpoint, region, credentials: { ...DUMMY_CREDENTIALS } });
+}
+
+/** The same for S3 (path-style, as core's factory sets it for any overridden endpoint). */
+export function emulatorS3ClientConfig(endpoint: string, region = EMULATOR_REGION) {
+  return s3ClientConfig({ endpoint, region, credentials: { ...DUMMY_CREDENTIALS } });
 }

@@ -1,6 +1,4 @@
-import { resultsDir, xmlEscape } from '@ephenv/core';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { writeResult, writeSideFile, xmlEscape } from '@ephenv/core';
 import { PARTS, type CheckResult, type CheckStatus, type CompatFinding, type ValidateReport } from './types';
 import { showPointer } from './lib/json-pointer';
 
@@ -87,11 +85,7 @@ export interface WrittenResults {
 
 /** Writes `dist/ephenv/<project>/validate.json` and `validate.junit.xml`. */
 export function writeResults(workspaceRoot: string, report: ValidateReport): WrittenResults {
-  const dir = resultsDir(workspaceRoot, report.project);
-  mkdirSync(dir, { recursive: true });
-  const json = join(dir, 'validate.json');
-  const junit = join(dir, 'validate.junit.xml');
-  writeFileSync(json, JSON.stringify(report, null, 2) + '\n');
-  writeFileSync(junit, toJUnitXml(report));
+  const json = writeResult(workspaceRoot, report.project, 'validate', report);
+  const junit = writeSideFile(workspaceRoot, report.project, 'validateJunit', toJUnitXml(report));
   return { json, junit };
 }

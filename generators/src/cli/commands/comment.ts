@@ -1,3 +1,4 @@
+import { isPullRequest } from '@ephenv/core';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -23,7 +24,7 @@ export async function commentCommand(
     const { values } = parseArgs({ args, options: { pr: { type: 'string' }, file: { type: 'string' } }, allowPositionals: false });
     file = values.file ? resolve(values.file) : defaultCommentFile(workspaceRoot);
     const resolved = resolvePr(values.pr, env);
-    if (resolved === 'local') throw new Error('--pr is required outside a pull_request event: which pull request should get the comment?');
+    if (!isPullRequest(resolved)) throw new Error('--pr is required outside a pull_request event: which pull request should get the comment?');
     pr = Number(resolved);
   } catch (e) {
     io.err(`ephenv comment: ${(e as Error).message}\nusage: ${COMMENT_USAGE}\n`);

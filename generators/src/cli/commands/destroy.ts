@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { listRecords, normalizePr } from '@ephenv/core';
-import { destroyPr, destroyPreview, providerName } from '@ephenv/preview';
+import { normalizePr, providerName } from '@ephenv/core';
+import { destroyPrPreviews } from '@ephenv/preview';
 import { retirePreviewDeployments } from '@ephenv/pipeline';
 import { githubContextFromEnv } from '@ephenv/report';
 import { DESTROY_USAGE } from '../usage';
@@ -28,24 +28,13 @@ export async function destroyCommand(workspaceRoot: string, args: string[], env:
       (line) => console.log(`ephenv destroy: ${line}`),
     );
 
-  if (provider === 'aws') {
-    const outcomes = await destroyPr(workspaceRoot, pr, { lockTimeout: values['lock-timeout'] });
-    const failed = outcomes.filter((o) => o.error !== undefined);
-    const destroyed = outcomes.filter((o) => o.result?.destroyed);
-    console.log(
-      `ephenv destroy: PR ${pr}: ${destroyed.length} preview(s) destroyed, ${outcomes.length - destroyed.length - failed.length} with nothing to destroy` +
-        (failed.length > 0 ? `, ${failed.length} failed (${failed.map((o) => o.project).join(', ')}): run it again; the reaper removes what is left after expiry` : ''),
-    );
-    await retire(outcomes.filter((o) => o.error === undefined).map((o) => o.project));
-    return failed.length === 0 ? 0 : 1;
-  }
-
-  const records = listRecords(workspaceRoot).filter((r) => r.provider === 'local' && r.pr === pr);
-  if (records.length === 0) console.log(`ephenv destroy: no local previews of PR ${pr}`);
-  for (const record of records) {
-    // The record has no project root; destroying a local preview only needs the record.
-    await destroyPreview({ workspaceRoot, project: record.project, projectRoot: '' }, { provider: 'local', pr });
-  }
-  await retire(records.map((r) => r.project));
-  return 0;
+  const outcomes = await destroyPrPreviews(workspaceRoot, pr, { provider, lockTimeout: values['lock-timeout'] });
+  const failed = outcomes.filter((o) => o.error !== undefined);
+  const destroyed = outcomes.filter((o) => o.result?.destroyed);
+  console.log(
+    `ephenv destroy: PR ${pr}: ${destroyed.length} preview(s) destroyed, ${outcomes.length - destroyed.length - failed.length} with nothing to destroy` +
+      (failed.length > 0 ? `, ${failed.length} failed (${failed.map((o) => o.project).join(', ')}): run it again; the reaper removes what is left after expiry` : ''),
+  );
+  await retire(outcomes.filter((o) => o.error === undefined).map((o) => o.project));
+  return failed.length === 0 ? 0 : 1;
 }

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { providerName } from '@ephenv/core';
 import { resolvePr } from '@ephenv/preview';
 import { previewDeployments, runPr } from '@ephenv/pipeline';
 import { appendJobSummary, githubContextFromEnv } from '@ephenv/report';
@@ -20,9 +21,6 @@ export async function prCommand(workspaceRoot: string, args: string[], env: Node
       checks: { type: 'string' },
     },
   });
-  if (values.provider !== undefined && values.provider !== 'local' && values.provider !== 'aws') {
-    throw new Error(`--provider must be local or aws; got "${values.provider}"`);
-  }
   const checks = values.checks === undefined ? undefined : values.checks.split(',').filter(Boolean);
   const unknown = (checks ?? []).filter((c) => c !== 'validate' && c !== 'evaluate' && c !== 'benchmark');
   if (unknown.length > 0) throw new Error(`--checks takes validate, evaluate and/or benchmark (comma-separated); got "${unknown.join(',')}"`);
@@ -30,7 +28,7 @@ export async function prCommand(workspaceRoot: string, args: string[], env: Node
     all: values.all,
     base: values.base ?? process.env.NX_BASE,
     head: values.head ?? process.env.NX_HEAD,
-    provider: values.provider as 'local' | 'aws' | undefined,
+    provider: providerName(values.provider, env),
     pr: values.pr,
     destroy: values.destroy,
     baselineDir: values['baseline-dir'],

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '@ephenv/core';
-import { injectOrphan, type InjectedOrphan, emulatorClientConfig, emulatorEnv, startMoto, type MotoServer } from '@ephenv/testing';
+import { injectOrphan, type InjectedOrphan, emulatorS3ClientConfig, emulatorEnv, startMoto, type MotoServer } from '@ephenv/testing';
 import { reapCommand } from './reap';
 import type { CommandIo } from './report';
 
@@ -32,7 +32,7 @@ beforeAll(async () => {
   saved = { ...process.env };
   Object.assign(process.env, emulatorEnv(moto.endpoint), { AWS_SECRET_ACCESS_KEY: SECRET, EPHENV_STATE_BUCKET: BUCKET });
   for (const name of ['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'EPHENV_LOCK_TABLE']) delete process.env[name];
-  const s3 = new S3Client({ ...emulatorClientConfig(moto.endpoint), forcePathStyle: true });
+  const s3 = new S3Client(emulatorS3ClientConfig(moto.endpoint));
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
   s3.destroy();
 });

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { awsSettings } from '@ephenv/preview';
 import { reap, REAP_TABLE_HEADER, reapDetails, reapFailed, reapSummary, reapTableRows } from '@ephenv/reaper';
-import { normalizePr } from '@ephenv/core';
+import { isPullRequest, normalizePr } from '@ephenv/core';
 import { retirePreviewDeployments } from '@ephenv/pipeline';
 import { githubContextFromEnv } from '@ephenv/report';
 import { table } from '../table';
@@ -15,7 +15,7 @@ function parseClosedPrs(values: string[]): string[] {
     .filter(Boolean)
     .map((pr) => {
       const normalized = normalizePr(pr);
-      if (normalized === 'local') throw new Error('--closed-prs takes pull request numbers, e.g. --closed-prs 12,14');
+      if (!isPullRequest(normalized)) throw new Error('--closed-prs takes pull request numbers, e.g. --closed-prs 12,14');
       return normalized;
     });
 }

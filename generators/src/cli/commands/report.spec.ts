@@ -58,7 +58,7 @@ describe('ephenv report', () => {
     const token = 'tok_9f8e7d6c5b4a3210fedcba9876543210';
     w.recordPreview('iris-classifier', token);
     const preview = w.readResult('iris-classifier', 'preview.json');
-    preview.note = `token ${token}`;
+    preview.access.token.note = `token ${token}`;
     w.writeResult(preview, 'iris-classifier', 'preview.json');
     const io = capture();
     expect(await reportCommand(w.root, [], io, {})).toBe(0);

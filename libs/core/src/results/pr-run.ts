@@ -1,5 +1,3 @@
-import { join } from 'node:path';
-
 export type StepStatus = 'ok' | 'failed' | 'skipped';
 export type Step = 'deploy' | 'validate' | 'evaluate' | 'benchmark' | 'destroy';
 
@@ -15,5 +13,3 @@ export interface PrRun {
   finishedAt?: string;
 }
 
-/** Where `ephenv report` finds which models the run covered and how each step went. */
-export const runFile = (workspaceRoot: string) => join(workspaceRoot, 'dist', 'ephenv', 'pr-run.json');

@@ -1,5 +1,5 @@
-/** A class as a model or a data file names it: "setosa", or 0. `0` and `"0"` are different classes, as in numpy. */
-export type Label = string | number;
+import type { Label } from '@ephenv/core';
+export type { Label };
 
 /**
  * The label set of a confusion matrix or a macro average: the sorted union of the labels seen, as

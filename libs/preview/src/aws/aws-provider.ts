@@ -1,7 +1,10 @@
 import { join } from 'node:path';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { logsDir, modelArtifactDir, previewName, readRecord, removeRecord, writeRecord, type PreviewRecord } from '@ephenv/core';
-import type { DestroyResult, PreviewProvider, PreviewTarget } from '../provider';
+import { logsDir, modelArtifactDir, previewName, readRecord, removeRecord, writeRecord, type ModelConfig, type PreviewAccess, type PreviewCostInputs, type PreviewRecord } from '@ephenv/core';
+import type { DestroyResult, LogsOptions, PrDestroyOutcome, PreviewProvider, PreviewTarget } from '../provider';
+import { awsPreviewLogs } from './aws-logs';
+import { destroyPr } from './destroy-pr';
+import { recordLogGroups } from './preview-logs';
 import { removePreviewOutput, writePreviewOutput } from '../preview-output';
 import { buildGatewayZip } from './build-gateway-zip';
 import { clientConfig } from './clients';
@@ -11,8 +14,8 @@ import { resolveModelImage, type ModelImage } from './model-image';
 import { Phases, whenAllDone } from './phases';
 import { pingPreview } from './ping-preview';
 import { requireBackend, requireCredentials, requireTerraform } from './preflight';
-import { previewToken } from './preview-token';
-import { awsSettings } from './settings';
+import { previewToken, tokenParameterName } from './preview-token';
+import { awsSettings, DEFAULT_REGION } from './settings';
 import { modelStackRoot } from './stack-root';
 import { stackVariables } from './stack-variables';
 import { stateKey } from './state-keys';
@@ -148,7 +151,7 @@ export class AwsProvider implements PreviewProvider {
       deployment: { totalMs: Math.round(performance.now() - started), phasesMs: phases.timings, image: image.source, endpoint },
     };
     writeRecord(workspaceRoot, record);
-    writePreviewOutput(workspaceRoot, record, config);
+    writePreviewOutput(workspaceRoot, record, config, this);
     return record;
   }
 
@@ -162,6 +165,43 @@ export class AwsProvider implements PreviewProvider {
       removePreviewOutput(workspaceRoot, project);
     }
     return result;
+  }
+
+  /** A public HTTPS URL; the token in SSM; logs in CloudWatch; the reaper removes it after its TTL. */
+  access(record: PreviewRecord): PreviewAccess {
+    const { project, pr } = record;
+    const region = record.aws?.region ?? DEFAULT_REGION;
+    const parameter = record.aws?.token_parameter_name ?? tokenParameterName(project, pr);
+    return {
+      public: true,
+      token: { kind: 'SSM SecureString', name: parameter, command: `aws ssm get-parameter --name ${parameter} --with-decryption --query Parameter.Value --output text --region ${region}` },
+      logs: { command: `npx nx run ${project}:logs --provider aws`, cloudWatch: { region, groups: recordLogGroups(record) } },
+      destroyCommand: `npx nx run ${project}:destroy-preview --provider aws --pr ${pr}`,
+      reaped: true,
+    };
+  }
+
+  /** What SageMaker bills by, as deployed: the endpoint's type and size, in the record's region. */
+  costInputs(record: PreviewRecord, config: ModelConfig): PreviewCostInputs {
+    const endpoint = config.endpoint;
+    return {
+      region: record.aws?.region ?? DEFAULT_REGION,
+      endpointType: endpoint.type,
+      ...(endpoint.type === 'realtime' ? { instanceType: endpoint.instanceType, instanceCount: endpoint.instanceCount } : { memorySizeMb: endpoint.memorySizeMb }),
+    };
+  }
+
+  /** What Terraform created stays until destroyed or reaped: a record never goes stale by itself. */
+  isGone(): boolean {
+    return false;
+  }
+
+  logs(workspaceRoot: string, project: string, options: LogsOptions): Promise<string> {
+    return awsPreviewLogs(workspaceRoot, project, options);
+  }
+
+  destroyPr(workspaceRoot: string, pr: string, options: { lockTimeout?: string } = {}): Promise<PrDestroyOutcome[]> {
+    return destroyPr(workspaceRoot, pr, { lockTimeout: options.lockTimeout ?? this.options.lockTimeout, report: this.report });
   }
 }
 

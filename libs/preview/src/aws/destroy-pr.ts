@@ -1,5 +1,5 @@
 import { normalizePr, readRecord, removeRecord } from '@ephenv/core';
-import type { DestroyResult } from '../provider';
+import type { PrDestroyOutcome } from '../provider';
 import { removePreviewOutput } from '../preview-output';
 import { destroyStack } from './destroy-stack';
 import { awsSettings, type AwsSettings } from './settings';
@@ -9,13 +9,6 @@ export interface DestroyPrOptions {
   settings?: AwsSettings;
   lockTimeout?: string;
   report?: (line: string) => void;
-}
-
-export interface PrDestroyOutcome {
-  project: string;
-  result?: DestroyResult;
-  /** Why this model's preview could not be destroyed. */
-  error?: string;
 }
 
 /**

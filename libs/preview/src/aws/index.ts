@@ -2,7 +2,7 @@ export { AwsProvider, type AwsProviderOptions } from './aws-provider';
 export { awsSettings, awsRegion, DEFAULT_LOCK_TABLE, DEFAULT_REGION, type AwsSettings } from './settings';
 export { stateKey, parseStateKey, listStateKeys, STATE_PREFIX, type StateKey, type ListStateKeysOptions } from './state-keys';
 export { destroyStack, type DestroyStackOptions } from './destroy-stack';
-export { destroyPr, type DestroyPrOptions, type PrDestroyOutcome } from './destroy-pr';
+export { destroyPr, type DestroyPrOptions } from './destroy-pr';
 export { readStateSummary, type StateSummary } from './read-state';
 export { buildGatewayZip, gatewayZipPath, type GatewayZip } from './build-gateway-zip';
 export { dockerBuildArgs, requireDocker, DockerCli, type Docker, type DockerResult } from './docker';

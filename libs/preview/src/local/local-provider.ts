@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import {
   ensureVenv,
   isOurProcess,
+  listRecords,
   logsDir,
   modelArtifactDir,
   readRecord,
@@ -12,10 +13,12 @@ import {
   stateDir,
   stopProcess,
   writeRecord,
+  type PreviewAccess,
   type PreviewRecord,
   type ProcessRecord,
 } from '@ephenv/core';
-import type { DestroyResult, PreviewProvider, PreviewTarget } from '../provider';
+import type { DestroyResult, LogsOptions, PrDestroyOutcome, PreviewProvider, PreviewTarget } from '../provider';
+import { localPreviewLogs } from './local-logs';
 import { writePreviewOutput, removePreviewOutput } from '../preview-output';
 import { modelContent } from '../model-content';
 import { gatewayBundle } from './gateway-bundle';
@@ -80,7 +83,7 @@ export class LocalProvider implements PreviewProvider {
         deployment: { totalMs: Math.round(performance.now() - started), phasesMs, modelServer: kept ? 'kept' : 'started' },
       };
       writeRecord(workspaceRoot, record);
-      writePreviewOutput(workspaceRoot, record, config);
+      writePreviewOutput(workspaceRoot, record, config, this);
       return record;
     } catch (e) {
       await stopProcess(model.pid);
@@ -147,6 +150,49 @@ export class LocalProvider implements PreviewProvider {
       return { proc, ready };
     });
     return { pid: started.pid, command, port: started.port, log };
+  }
+
+  /** A loopback URL on this machine; the token in the 0600 record; logs in files; it runs until destroyed. */
+  access(record: PreviewRecord): PreviewAccess {
+    const { project } = record;
+    return {
+      public: false,
+      token: { kind: 'preview record', name: `.ephenv/previews/${project}.json`, note: 'on the machine that deployed it, mode 0600', command: `npx ephenv token ${project}` },
+      logs: {
+        command: `npx nx run ${project}:logs`,
+        ...(record.processes ? { files: Object.fromEntries(Object.entries(record.processes).map(([role, proc]) => [role, proc.log])) } : {}),
+      },
+      destroyCommand: `npx nx run ${project}:destroy-preview`,
+      reaped: false,
+    };
+  }
+
+  /** Processes on this machine (or the CI runner): no cloud bill. */
+  costInputs(): undefined {
+    return undefined;
+  }
+
+  /** Every recorded process has stopped (a zombie counts as stopped), or was replaced by another program. */
+  isGone(record: PreviewRecord): boolean {
+    const procs = Object.values(record.processes ?? {});
+    return procs.length > 0 && procs.every((p) => !isOurProcess(p.pid, p.command));
+  }
+
+  async logs(workspaceRoot: string, project: string, options: LogsOptions): Promise<string> {
+    return localPreviewLogs(workspaceRoot, project, options);
+  }
+
+  /** The recorded local previews of the PR: a local preview needs only its record to be destroyed. */
+  async destroyPr(workspaceRoot: string, pr: string): Promise<PrDestroyOutcome[]> {
+    const records = listRecords(workspaceRoot).filter((r) => r.provider === this.name && r.pr === pr);
+    if (records.length === 0) this.report(`ephenv: no local previews of PR ${pr}`);
+    const outcomes: PrDestroyOutcome[] = [];
+    for (const record of records) {
+      const result = await this.destroy({ workspaceRoot, project: record.project, projectRoot: '', pr, gitSha: record.gitSha });
+      this.report(`ephenv: ${record.project} PR ${pr}: ${result.message}`);
+      outcomes.push({ project: record.project, result });
+    }
+    return outcomes;
   }
 
   /** Stops the preview's processes (only those of `roles` when given: a re-deploy keeps an unchanged model server). */

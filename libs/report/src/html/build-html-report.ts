@@ -1,3 +1,4 @@
+import { isPullRequest } from '@ephenv/core';
 import { assessModel } from '../assess-model';
 import { findModelConfig } from '../find-model-config';
 import { readResults } from '../read-results';
@@ -18,7 +19,7 @@ export function buildHtmlReport(workspaceRoot: string, options: BuildHtmlOptions
   const models = inputs.models.map((results) => assessModel(results, { now, config: findModelConfig(workspaceRoot, results.project) }));
   const pr = options.pr ?? inputs.run?.pr;
   const sha = models.map((m) => m.results.preview?.gitSha).find(Boolean);
-  const subtitle = [pr && pr !== 'local' ? `PR #${pr}` : 'local run', sha ? `commit ${sha.slice(0, 7)}` : undefined, `${now.toISOString().slice(0, 16).replace('T', ' ')} UTC`]
+  const subtitle = [isPullRequest(pr) ? `PR #${pr}` : 'local run', sha ? `commit ${sha.slice(0, 7)}` : undefined, `${now.toISOString().slice(0, 16).replace('T', ' ')} UTC`]
     .filter(Boolean)
     .join(' · ');
   const html = renderHtml({ title: 'ephenv: preview report', subtitle, models: models.map(modelPageData) });

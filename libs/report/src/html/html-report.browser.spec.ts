@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isAlive, linesTo, resultsDir, type PreviewRecord } from '@ephenv/core';
+import { isAlive, linesTo, resultFile, resultsDir, type PreviewRecord } from '@ephenv/core';
 import { histogramQuantile, runBenchmark, TimelineRecorder, type BenchmarkSummary, type Timeline } from '@ephenv/benchmark';
 import { deployPreview, destroyPreview } from '@ephenv/preview';
 import { makeWorkspace, type TestWorkspace } from '@ephenv/testing';
@@ -45,7 +45,7 @@ let record: PreviewRecord;
 let baseline: string;
 
 const ref = () => ({ workspaceRoot: ws.root, project: PROJECT, projectRoot: PROJECT_ROOT });
-const readBenchmark = (): BenchmarkSummary => JSON.parse(readFileSync(join(resultsDir(ws.root, PROJECT), 'benchmark.json'), 'utf8'));
+const readBenchmark = (): BenchmarkSummary => JSON.parse(readFileSync(resultFile(ws.root, PROJECT, 'benchmark'), 'utf8'));
 
 /** A run of the example's scenario at 25 req/s; what it prints (k6's own output included) is kept for a failure message. */
 async function benchmark(engine: 'embedded' | 'k6', duration: string, withBaseline = true) {
@@ -74,7 +74,7 @@ beforeAll(async () => {
   expect(validated.success).toBe(true);
   await benchmark('embedded', '3s', false);
   baseline = join(ws.root, 'main-benchmark.json');
-  copyFileSync(join(resultsDir(ws.root, PROJECT), 'benchmark.json'), baseline);
+  copyFileSync(resultFile(ws.root, PROJECT, 'benchmark'), baseline);
 
   profile = mkdtempSync(join(tmpdir(), 'ephenv-chromium-'));
   context = await chromium.launchPersistentContext(profile, {
@@ -214,7 +214,7 @@ async function expectPageShows(page: Page, benchmark: BenchmarkSummary) {
   const data = await page.$eval('#ephenv-data', (el) => JSON.parse(el.textContent!));
   expect(data[0].timeline).toEqual(benchmark.ephenv.timeline);
 
-  const validate = JSON.parse(readFileSync(join(resultsDir(ws.root, PROJECT), 'validate.json'), 'utf8'));
+  const validate = JSON.parse(readFileSync(resultFile(ws.root, PROJECT, 'validate'), 'utf8'));
   expect(await page.getAttribute('[data-validate-status]', 'data-validate-status')).toBe(validate.status);
   expect(await page.$$eval('[data-check-status]', (cells) => cells.map((c) => c.textContent))).toEqual(validate.checks.map((c: { status: string }) => c.status));
 }
@@ -296,7 +296,7 @@ describe.skipIf(!haveChromium)("the HTML report of the example's real benchmark,
     // benchmark.json as runBenchmark writes it, with the 10-minute timeline.
     const written = readBenchmark();
     written.ephenv.timeline = tenMinutes.toJSON();
-    const benchmarkFile = join(resultsDir(ws.root, PROJECT), 'benchmark.json');
+    const benchmarkFile = resultFile(ws.root, PROJECT, 'benchmark');
     writeFileSync(benchmarkFile, JSON.stringify(written, null, 2) + '\n');
     const file = writePage('report-10min.html');
     const size = statSync(file).size;
