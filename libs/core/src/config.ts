@@ -17,7 +17,7 @@ export type ThresholdSpec = EphenvJson['load']['thresholds'][string][number];
 /** ephenv.json with every default applied and every path made absolute. */
 export interface ModelConfig {
   name: string;
-  framework: 'sklearn';
+  framework: EphenvJson['framework'];
   projectRoot: string;
   /** Absolute path of the project folder. */
   projectDir: string;

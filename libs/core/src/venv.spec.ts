@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { ensureVenv, requirementFiles, venvKey } from './venv';
 
 const ws = mkdtempSync(join(tmpdir(), 'ephenv-venv-'));
@@ -18,8 +18,13 @@ describe('virtualenvs', () => {
   it('are created once per distinct requirements and reused after', async () => {
     const a = project('a', '# nothing to install\n');
     const b = project('b', '# nothing to install\n');
-    const first = await ensureVenv(ws, a);
+    const printed: string[] = [];
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => printed.push(String(chunk)) > 0);
+    const first = await ensureVenv(ws, a).finally(() => stderr.mockRestore());
     expect(first.created).toBe(true);
+    // The first install says what it installs and, at the end, how long it took.
+    expect(printed.join('')).toContain(`creating a virtualenv for ${join(a, 'requirements.txt')}`);
+    expect(printed.join('')).toMatch(new RegExp(`virtualenv ready in \\d+\\.\\d s: ${first.dir}`));
     expect(existsSync(first.python)).toBe(true);
     const again = await ensureVenv(ws, b);
     expect(again).toEqual({ ...first, created: false });

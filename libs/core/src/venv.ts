@@ -116,6 +116,7 @@ export async function ensureVenv(workspaceRoot: string, projectDir: string): Pro
     // half-built venv from an interrupted install is never used.
     rmSync(dir, { recursive: true, force: true });
     process.stderr.write(`ephenv: creating a virtualenv for ${files.join(', ')} (reused until they change)\n`);
+    const started = performance.now();
     const env = { ...process.env, PIP_RETRIES: process.env.PIP_RETRIES ?? '0', PIP_DISABLE_PIP_VERSION_CHECK: '1' };
     const created = await run([basePython(), '-m', 'venv', dir], env);
     if (created.code !== 0) throw new Error(`could not create a virtualenv with ${basePython()}:\n${created.output.trim()}`);
@@ -131,6 +132,8 @@ export async function ensureVenv(workspaceRoot: string, projectDir: string): Pro
       );
     }
     writeFileSync(join(dir, READY), new Date().toISOString());
+    // Large requirements (PyTorch's) take minutes once: say what that cost, so it is not a mystery.
+    process.stderr.write(`ephenv: virtualenv ready in ${((performance.now() - started) / 1000).toFixed(1)} s: ${dir}\n`);
     return { dir, python, created: true };
   });
 }

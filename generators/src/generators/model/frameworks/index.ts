@@ -1,16 +1,19 @@
-import { join } from 'node:path';
+import { SHARED_FILES, type Framework } from './framework';
+import { lightgbm } from './lightgbm';
+import { onnx } from './onnx';
+import { sklearn } from './sklearn';
 
-export interface Framework {
-  /** Template folder with the framework's server, train.py, requirements, schemas, examples and tests. */
-  files: string;
-  /** Example files the generated k6 script and docs refer to. */
-  examples: string[];
-}
+export type { Framework } from './framework';
 
 /**
- * The seam for more frameworks: add a folder next to sklearn/ with the same layout
- * (src/inference/model.py is the framework-specific part) and register it here and in schema.json.
+ * The seam for more frameworks: a folder with index.ts (its descriptor) and files/ (train.py, requirements.txt,
+ * src/inference/model.py, examples), registered here and in schema.json's enum.
  */
-export const FRAMEWORKS: Record<string, Framework> = {
-  sklearn: { files: join(__dirname, 'sklearn', 'files'), examples: ['batch', 'setosa', 'versicolor', 'virginica'] },
-};
+export const FRAMEWORKS = { sklearn, lightgbm, onnx } satisfies Record<string, Framework>;
+
+export type FrameworkName = keyof typeof FRAMEWORKS;
+
+export const isFramework = (name: string): name is FrameworkName => Object.hasOwn(FRAMEWORKS, name);
+
+/** The template folders of a framework, shared server first. */
+export const templateFolders = (name: FrameworkName): string[] => [SHARED_FILES, ...FRAMEWORKS[name].files];

@@ -1,7 +1,7 @@
 import { generateFiles, joinPathFragments, writeJson, type Tree } from '@nx/devkit';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FRAMEWORKS } from '../frameworks';
+import { FRAMEWORKS, templateFolders } from '../frameworks';
 import { createConfig } from './create-config';
 import type { NormalizedModelOptions } from './normalize-options';
 import type { TemplateFile } from './run-yeoman-template';
@@ -50,9 +50,17 @@ function importTemplate(tree: Tree, options: NormalizedModelOptions, imported: T
  */
 export function createFiles(tree: Tree, options: NormalizedModelOptions, imported: TemplateFile[] = []): void {
   const framework = FRAMEWORKS[options.framework];
-  const substitutions = { ...options, yeoman: options.yeoman, examples: framework.examples, template: '' };
+  const substitutions = {
+    ...framework.template,
+    ...options,
+    yeoman: options.yeoman,
+    examples: framework.examples,
+    systemPackages: framework.systemPackages,
+    dockerPipArgs: framework.dockerPipArgs,
+    template: '',
+  };
   generateFiles(tree, join(__dirname, '..', 'files'), options.projectRoot, substitutions);
-  generateFiles(tree, framework.files, options.projectRoot, substitutions);
+  for (const folder of templateFolders(options.framework)) generateFiles(tree, folder, options.projectRoot, substitutions);
   createRootStack(tree, options);
   if (options.yeoman) importTemplate(tree, options, imported);
   // SageMaker runs `serve` from PATH; it must stay executable in the repository and the image.

@@ -2,7 +2,7 @@ import { getProjects, joinPathFragments, offsetFromRoot, type Tree } from '@nx/d
 import { DEFAULT_MAX_BATCH_SIZE, modelNameProblem } from '@ephenv/core';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { FRAMEWORKS } from '../frameworks';
+import { FRAMEWORKS, isFramework, type FrameworkName } from '../frameworks';
 import type { ModelGeneratorSchema } from '../schema';
 
 export interface NormalizedModelOptions {
@@ -14,7 +14,7 @@ export interface NormalizedModelOptions {
   productionInstanceType: string;
   /** Most instances one request may carry (ephenv.json's endpoint.maxBatchSize). */
   maxBatchSize: number;
-  framework: 'sklearn';
+  framework: FrameworkName;
   /** --template: a Yeoman generator's output is the container and serving code. */
   yeoman?: YeomanTemplate;
   skipFormat: boolean;
@@ -74,7 +74,7 @@ export function normalizeOptions(tree: Tree, schema: ModelGeneratorSchema): Norm
   }
 
   const framework = schema.framework ?? 'sklearn';
-  if (!FRAMEWORKS[framework]) throw new Error(`--framework ${framework} is not supported; choose one of: ${Object.keys(FRAMEWORKS).join(', ')}.`);
+  if (!isFramework(framework)) throw new Error(`--framework ${framework} is not supported; choose one of: ${Object.keys(FRAMEWORKS).join(', ')}.`);
   const endpointType = schema.endpointType ?? 'serverless';
   if (endpointType !== 'serverless' && endpointType !== 'realtime') {
     throw new Error(`--endpointType must be serverless or realtime; got "${endpointType}".`);
