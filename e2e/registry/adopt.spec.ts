@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processesMentioning } from '@ephenv/core';
 import { PACKAGES, readJsonFile, WORKSPACE_ROOT } from '../tests/packages';
@@ -19,9 +19,15 @@ function env(): NodeJS.ProcessEnv {
   return { ...process.env, NPM_CONFIG_USERCONFIG: registry.npmrc, npm_config_registry: `${registry.url}/`, npm_config_prefer_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false', NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_SKIP_NX_CACHE: 'true', NX_TUI: 'false', CI: 'true', FORCE_COLOR: '0', NO_COLOR: '1', GITHUB_BASE_REF: '', NX_BASE: '' };
 }
 
+// Every command and its output, for the README's examples and for a failing CI run's artifact.
+const TRANSCRIPT = join(WORKSPACE_ROOT, 'dist', 'e2e', 'registry-transcript.log');
+
 function run(cwd: string, command: string, ...args: string[]) {
+  const started = Date.now();
   const result = spawnSync(command, args, { cwd, env: env(), encoding: 'utf8', timeout: 900_000 });
-  return { code: result.status, out: `${result.stdout}\n${result.stderr}` };
+  const out = `${result.stdout}\n${result.stderr}`;
+  appendFileSync(TRANSCRIPT, `$ ${[basename(command), ...args].join(' ')}   # in ${basename(cwd)}, exit ${result.status}, ${((Date.now() - started) / 1000).toFixed(1)} s\n${out}\n`);
+  return { code: result.status, out };
 }
 
 const nx = (cwd: string, ...args: string[]) => run(cwd, join(cwd, 'node_modules', '.bin', 'nx'), ...args);
@@ -31,6 +37,7 @@ function createWorkspace(name: string, ...args: string[]): string {
   const created = run(dir, 'npx', '-y', `create-nx-workspace@${NX_VERSION}`, name, '--nxCloud=skip', '--packageManager=npm', '--no-interactive', ...args);
   expect(created.code, created.out).toBe(0);
   const root = join(dir, name);
+  mkdirSync(VENVS, { recursive: true });
   mkdirSync(join(root, '.ephenv'), { recursive: true });
   symlinkSync(VENVS, join(root, '.ephenv', 'venvs'));
   return root;
@@ -75,6 +82,8 @@ function provesTheModelLifecycle(root: () => string) {
 describe('adopting ephenv from a registry', { timeout: 900_000 }, () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ephenv-registry-'));
+    mkdirSync(join(WORKSPACE_ROOT, 'dist', 'e2e'), { recursive: true });
+    writeFileSync(TRANSCRIPT, '');
     registry = await startRegistry(join(dir, 'verdaccio'), UPLINK);
     for (const { dir: packageDir } of PACKAGES) {
       const published = run(packageDir, 'npm', 'publish', '--registry', `${registry.url}/`, '--tag', 'latest');
