@@ -86,14 +86,14 @@ describe('the npm packages', { timeout: 180_000 }, () => {
     expect(filesOf('@ephenv/core')).toEqual(expect.arrayContaining(['ephenv.schema.json', 'ephenv.policy.schema.json']));
   });
 
-  it(`installed from the tarballs into an empty folder, the plugin loads on Node ${process.versions.node} and its generators and executors run without TypeScript`, () => {
+  it(`installed from the tarballs into an empty folder, the plugin loads on Node ${process.versions.node} and its generators, executors and the gateway bundle run without TypeScript`, () => {
     consumer = mkdtempSync(join(tmpdir(), 'ephenv-consumer-'));
     writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', version: '0.0.0', private: true }));
     writeFileSync(join(consumer, 'nx.json'), JSON.stringify({ $schema: './node_modules/nx/schemas/nx-schema.json' }));
     // npm's own cache answers what the workspace installed already; the registry only the rest.
     execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts', `nx@${NX_VERSION}`, `@nx/devkit@${NX_VERSION}`, ...[...packed.values()].map((p) => p.tarball)], { cwd: consumer, stdio: 'pipe' });
 
-    const loaded = run(consumer, process.execPath, ['-e', `
+    const loaded = run(consumer, process.execPath, ['-e', `(async () => {
       const plugin = require('@ephenv/nx');
       if (plugin.createNodes?.[0] !== '**/ephenv.json') throw new Error('no createNodes');
       const { generators } = require('@ephenv/nx/generators.json');
@@ -101,10 +101,13 @@ describe('the npm packages', { timeout: 180_000 }, () => {
       for (const g of Object.values(generators)) if (typeof require('@ephenv/nx/' + g.factory).default !== 'function') throw new Error(g.factory);
       for (const e of Object.values(executors)) if (typeof require('@ephenv/nx/' + e.implementation).default !== 'function') throw new Error(e.implementation);
       require('@ephenv/preview/lifecycle');
-      console.log('loaded', Object.keys(generators).length, 'generators', Object.keys(executors).length, 'executors');
-    `]);
+      const { bundleGateway } = require('@ephenv/gateway');
+      await bundleGateway({ entry: 'local', outfile: 'gateway-local.js' });
+      await bundleGateway({ entry: 'lambda', outfile: 'gateway-lambda.js' });
+      console.log('loaded', Object.keys(generators).length, 'generators', Object.keys(executors).length, 'executors, gateway bundled');
+    })().catch((e) => { console.error(e); process.exitCode = 1; });`]);
     expect(loaded.code, loaded.out).toBe(0);
-    expect(loaded.out).toMatch(/loaded \d+ generators \d+ executors/);
+    expect(loaded.out).toMatch(/loaded \d+ generators \d+ executors, gateway bundled/);
 
     const help = run(consumer, join(consumer, 'node_modules', '.bin', 'ephenv'), ['help']);
     expect(help.code, help.out).toBe(0);
