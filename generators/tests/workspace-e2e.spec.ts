@@ -128,7 +128,10 @@ describe('a clean checkout', { timeout: 300_000 }, () => {
     expect(run.out).toContain('<!-- ephenv:preview-comment -->');
     expect(run.out).toContain('all green');
     for (const model of ['iris-classifier', 'fraud-detector']) {
-      for (const file of ['validate.json', 'validate.junit.xml', 'benchmark.json']) expect(existsSync(join(root, 'dist/ephenv', model, file)), `${model}/${file}`).toBe(true);
+      for (const file of ['validate.json', 'validate.junit.xml', 'evaluate.json', 'benchmark.json']) expect(existsSync(join(root, 'dist/ephenv', model, file)), `${model}/${file}`).toBe(true);
+      // The generated evaluate section: the held-out split train.py wrote, against main's model.
+      const evaluation = JSON.parse(readFileSync(join(root, 'dist/ephenv', model, 'evaluate.json'), 'utf8'));
+      expect(evaluation, model).toMatchObject({ status: 'pass', diff: { total: 60 } });
     }
     expect(readdirSync(join(root, '.ephenv/previews')).filter((f) => f.endsWith('.json'))).toEqual([]);
     expect(processesOf(root)).toEqual([]);

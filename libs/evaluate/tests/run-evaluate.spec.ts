@@ -61,7 +61,8 @@ describe('evaluate: the PR preview against the base ref model, in a real git rep
     const train = join(ws.root, 'apps/iris/train.py');
     const original = readFileSync(train, 'utf8');
     // Drops the petal measurements: the model learns from the sepals alone.
-    writeFileSync(train, original.replace('    model.fit(iris.data, iris.target)', '    iris.data[:, 2:] = 0\n    model.fit(iris.data, iris.target)'));
+    expect(original).toContain('    model.fit(x_train, y_train)');
+    writeFileSync(train, original.replace('    model.fit(x_train, y_train)', '    x_train[:, 2:] = 0\n    model.fit(x_train, y_train)'));
     ws.git('commit', '--quiet', '-am', 'train on the sepals only');
     await deploy('iris');
     const { success, report, printed, files } = await evaluate('iris');

@@ -32,6 +32,16 @@ describe('model generator', () => {
     expect(config.endpoint).toMatchObject({ type: 'serverless', instanceType: 'ml.t2.medium', productionInstanceType: 'ml.g4dn.xlarge' });
     expect(config.load.scenario.executor).toBe('constant-arrival-rate');
     expect(config.load.thresholds.http_req_duration).toContain('p(95)<250');
+    expect(config.evaluate).toEqual({
+      data: { file: 'evaluation.jsonl', from: 'model' },
+      task: 'classification',
+      batchSize: 100,
+      thresholds: {
+        accuracy: { minAbsoluteChange: -0.02, threshold: 0.9 },
+        f1_macro: { minAbsoluteChange: -0.02, threshold: 0.9 },
+        log_loss: { minAbsoluteChange: -0.05 },
+      },
+    });
 
     const project = readProjectConfiguration(tree, 'fraud-detector');
     expect(project.root).toBe(root);
@@ -51,6 +61,7 @@ describe('model generator', () => {
     expect(read('src/inference/settings.py')).toContain('SAGEMAKER_BIND_TO_PORT');
     expect(read('src/inference/app.py')).toContain('FastAPI(title="fraud-detector"');
     expect(read('train.py')).toContain('trained fraud-detector');
+    expect(read('train.py')).toContain('output / "evaluation.jsonl"');
     const k6 = read('load/k6.js');
     expect(k6).toContain('__ENV.BASE_URL');
     expect(k6).toContain('__ENV.TOKEN');
@@ -94,6 +105,11 @@ describe('model generator', () => {
     expect(readJson(tree, `${root}/ephenv.json`).endpoint.maxBatchSize).toBe(250);
     expect(readJson(tree, `${root}/schemas/input.schema.json`).properties.instances.maxItems).toBe(250);
     expect(tree.read(`${root}/src/inference/app.py`, 'utf-8')).toContain('Field(min_length=1, max_length=250)');
+    // Evaluation batches stay within what the endpoint accepts.
+    expect(readJson(tree, `${root}/ephenv.json`).evaluate.batchSize).toBe(100);
+    const small = createTreeWithEmptyWorkspace();
+    await modelGenerator(small, { name: 'fraud-detector', maxBatchSize: 10, skipFormat: true });
+    expect(readJson(small, `${root}/ephenv.json`).evaluate.batchSize).toBe(10);
     await expect(modelGenerator(createTreeWithEmptyWorkspace(), { name: 'other', maxBatchSize: 0 })).rejects.toThrow('--maxBatchSize must be a whole number from 1 to 100000; got "0".');
   });
 

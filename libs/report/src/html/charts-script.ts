@@ -8,7 +8,10 @@ export const CHARTS_SCRIPT = String.raw`
   var W = 580, H = 260;
   var bars = uPlot.paths.bars({ size: [0.7, 60] });
   var colors = { p50: '#1f77b4', p95: '#ff7f0e', p99: '#d62728', requests: '#2ca02c', errors: '#d62728', pr: '#6639ba', baseline: '#8c959f' };
-  function line(label, color, scale) { return { label: label, stroke: color, width: 2, scale: scale, points: { show: false } }; }
+  // No 'scale' key: an explicit undefined binds the series to a scale no axis shows.
+  function line(label, color) { return { label: label, stroke: color, width: 2, points: { show: false } }; }
+  // Bars start at zero, or a bar's height says nothing about its value.
+  var fromZero = { range: function (u, min, max) { return [0, max > 0 ? max * 1.1 : 1]; } };
   function bar(label, color) { return { label: label, stroke: color, fill: color + '99', paths: bars, points: { show: false } }; }
 
   function draw(figure, model) {
@@ -28,7 +31,7 @@ export const CHARTS_SCRIPT = String.raw`
       if (first < 0) { first = 0; last = 0; }
       var xs = [], ys = [], bounds = t.histogram.boundsMs;
       for (var i = first; i <= last; i++) { xs.push(i - first); ys.push(t.histogram.counts[i]); }
-      opts = { width: W, height: H, scales: { x: { time: false, range: [-0.5, xs.length - 0.5] } },
+      opts = { width: W, height: H, scales: { x: { time: false, range: [-0.5, xs.length - 0.5] }, y: fromZero },
         axes: [{ label: 'ms (bin upper bound)', values: function (u, splits) { return splits.map(function (s) { var b = bounds[first + Math.round(s)]; return b === undefined ? '' : String(b); }); } }, { label: 'requests' }],
         series: [{ label: 'bin' }, bar('requests', colors.pr)] };
       data = [xs, ys];
@@ -38,11 +41,13 @@ export const CHARTS_SCRIPT = String.raw`
       var latency = model.figures.filter(function (f) { return f.unit === 'ms'; });
       var slots = [], prs = [], bases = [];
       latency.forEach(function (f, i) { slots.push(2 * i, 2 * i + 1); prs.push(f.pr === undefined ? null : f.pr, null); bases.push(null, f.baseline === undefined ? null : f.baseline); });
-      opts = { width: W, height: H, scales: { x: { time: false, range: [-0.5, slots.length - 0.5] } },
+      opts = { width: W, height: H, scales: { x: { time: false, range: [-0.5, slots.length - 0.5] }, y: fromZero },
         axes: [{ splits: function () { return slots; }, values: function (u, splits) { return splits.map(function (s) { return names[Math.floor(s / 2)] + (s % 2 ? ' main' : ' PR'); }); } }, { label: 'ms' }],
         series: [{ label: 'stat' }, bar('this PR', colors.pr), bar('baseline', colors.baseline)] };
       data = [slots, prs, bases];
     }
+    // A static page: the legend names the series (a live one shows "--" until hovered).
+    opts.legend = { live: false };
     new uPlot(opts, data, el);
     figure.setAttribute('data-drawn', 'true');
   }

@@ -1,7 +1,10 @@
 import type { EphenvJson } from '@ephenv/core';
 import type { NormalizedModelOptions } from './normalize-options';
 
-/** The model's ephenv.json: endpoint, contract locations, load scenario and thresholds. */
+/** Instances per evaluation request: the evaluate section's default, within what the endpoint accepts. */
+const EVALUATION_BATCH_SIZE = 100;
+
+/** The model's ephenv.json: endpoint, contract locations, evaluation set, load scenario and thresholds. */
 export function createConfig(options: NormalizedModelOptions): EphenvJson & { $schema: string } {
   return {
     $schema: `${options.offset}libs/core/ephenv.schema.json`,
@@ -24,6 +27,18 @@ export function createConfig(options: NormalizedModelOptions): EphenvJson & { $s
       examples: 'schemas/examples',
     },
     validate: { tolerance: 0.001 },
+    // train.py writes the held-out rows next to the model; the thresholds tolerate one changed
+    // prediction of its 60 and fail on a model that is worse in earnest.
+    evaluate: {
+      data: { file: 'evaluation.jsonl', from: 'model' },
+      task: 'classification',
+      batchSize: Math.min(EVALUATION_BATCH_SIZE, options.maxBatchSize),
+      thresholds: {
+        accuracy: { minAbsoluteChange: -0.02, threshold: 0.9 },
+        f1_macro: { minAbsoluteChange: -0.02, threshold: 0.9 },
+        log_loss: { minAbsoluteChange: -0.05 },
+      },
+    },
     load: {
       scenario: {
         executor: 'constant-arrival-rate',

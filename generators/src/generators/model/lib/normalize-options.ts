@@ -1,5 +1,7 @@
 import { getProjects, joinPathFragments, offsetFromRoot, type Tree } from '@nx/devkit';
 import { DEFAULT_MAX_BATCH_SIZE, modelNameProblem } from '@ephenv/core';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { FRAMEWORKS } from '../frameworks';
 import type { ModelGeneratorSchema } from '../schema';
 
@@ -13,9 +15,43 @@ export interface NormalizedModelOptions {
   /** Most instances one request may carry (ephenv.json's endpoint.maxBatchSize). */
   maxBatchSize: number;
   framework: 'sklearn';
+  /** --template: a Yeoman generator's output is the container and serving code. */
+  yeoman?: YeomanTemplate;
   skipFormat: boolean;
   /** From the project root back to the workspace root, e.g. "../../". */
   offset: string;
+}
+
+export interface YeomanTemplate {
+  /** As given: a package name or a path. */
+  generator: string;
+  answers: Record<string, unknown>;
+}
+
+/** --templateAnswers: a JSON object, inline or in a file. */
+function readAnswers(workspaceRoot: string, value: string | undefined): Record<string, unknown> {
+  if (value === undefined || value.trim() === '') return {};
+  const file = resolve(workspaceRoot, value);
+  const text = value.trim().startsWith('{') || !existsSync(file) ? value : readFileSync(file, 'utf8');
+  let answers: unknown;
+  try {
+    answers = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`--templateAnswers must be a JSON object such as '{"framework":"sklearn"}' or the path of a JSON file; got "${value}" (${(error as Error).message}).`);
+  }
+  if (typeof answers !== 'object' || answers === null || Array.isArray(answers)) {
+    throw new Error(`--templateAnswers must be a JSON object (question name -> answer); got ${JSON.stringify(answers)}.`);
+  }
+  return answers as Record<string, unknown>;
+}
+
+function yeomanTemplate(tree: Tree, schema: ModelGeneratorSchema): YeomanTemplate | undefined {
+  const generator = schema.template?.trim();
+  if (!generator) {
+    if (schema.templateAnswers !== undefined) throw new Error('--templateAnswers answers the questions of a --template generator; pass --template <generator> too.');
+    return undefined;
+  }
+  return { generator, answers: readAnswers(tree.root, schema.templateAnswers) };
 }
 
 const INSTANCE_TYPE = /^ml\.[a-z0-9]+\.[a-z0-9]+$/;
@@ -54,6 +90,8 @@ export function normalizeOptions(tree: Tree, schema: ModelGeneratorSchema): Norm
     throw new Error(`--maxBatchSize must be a whole number from 1 to 100000; got "${schema.maxBatchSize}".`);
   }
 
+  const yeoman = yeomanTemplate(tree, schema);
+
   return {
     name,
     directory,
@@ -63,6 +101,7 @@ export function normalizeOptions(tree: Tree, schema: ModelGeneratorSchema): Norm
     productionInstanceType,
     maxBatchSize,
     framework,
+    ...(yeoman && { yeoman }),
     skipFormat: schema.skipFormat ?? false,
     offset: offsetFromRoot(projectRoot),
   };
