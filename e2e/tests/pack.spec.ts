@@ -75,6 +75,8 @@ describe('the npm packages', { timeout: 180_000 }, () => {
     const templates = filesUnder(join(pluginDir, 'src')).filter((f) => /\/files\//.test(f));
     expect(templates.length).toBeGreaterThan(20);
     expected.push(...templates.map((f) => relative(pluginDir, f)));
+    // JavaScript that ships as written (the CLI's usage, the Yeoman runner): tsc does not emit it.
+    expected.push(...filesUnder(join(pluginDir, 'src')).filter((f) => !/\/files\//.test(f) && /\.(m?js)$/.test(f)).map((f) => relative(pluginDir, f)));
     for (const module of ['preview-stack', 'bootstrap']) {
       const dir = join(WORKSPACE_ROOT, 'libs', 'infra', module);
       expected.push(...filesUnder(dir).filter((f) => f.endsWith('.tf')).map((f) => join('infra', module, relative(dir, f))));
