@@ -1,4 +1,4 @@
-import { ensureVenv, isAlive, modelArtifactDir } from '@ephenv/core';
+import { ensureVenv, isAlive, linesTo, modelArtifactDir } from '@ephenv/core';
 import { runEvaluate, type LocalBaseline } from '@ephenv/evaluate';
 import { deployPreview, destroyPreview } from '@ephenv/preview';
 import { execFileSync } from 'node:child_process';
@@ -10,7 +10,7 @@ import { generatedModelRepo } from './support/generated-model';
 
 const MODEL = 'churn-model';
 const ROOT = `apps/${MODEL}`;
-const quiet = () => undefined;
+const quiet = linesTo(() => undefined);
 
 describe('a generated model evaluated against itself', () => {
   let root: string;
@@ -46,7 +46,7 @@ describe('a generated model evaluated against itself', () => {
     await deployPreview(ref(), { pr: '3' }, quiet);
     let baseline: LocalBaseline | undefined;
     const printed: string[] = [];
-    const { success, report } = await runEvaluate({ base: 'HEAD' }, { ...ref(), log: (t) => printed.push(t), onBaseline: (b) => (baseline = b) });
+    const { success, report } = await runEvaluate({ base: 'HEAD' }, { ...ref(), logger: linesTo((t) => printed.push(t)), onBaseline: (b) => (baseline = b) });
     expect(report.error).toBeUndefined();
     expect(baseline, 'the base model was served locally').toBeDefined();
     expect(isAlive(baseline!.pid), `baseline server pid ${baseline!.pid} still running`).toBe(false);

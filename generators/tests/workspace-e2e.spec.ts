@@ -105,7 +105,7 @@ describe('a clean checkout', { timeout: 300_000 }, () => {
     const recordFile = join(root, '.ephenv/previews/iris-classifier.json');
     const bad = ephenv(root, 'deploy', 'iris-classifier', '--provider', 'gcp', '--lock-timeout', '5x');
     expect(bad.code, bad.out).toBe(1);
-    expect(bad.out).toContain('--provider must be equal to one of the allowed values (local, aws)');
+    expect(bad.out).toContain('--provider must be one of "local", "aws" (got "gcp")');
     expect(bad.out).toContain('--lock-timeout must match pattern');
     expect(existsSync(recordFile)).toBe(false);
 

@@ -1,4 +1,4 @@
-import { ensureVenv, modelArtifactDir, processesMentioning } from '@ephenv/core';
+import { ensureVenv, linesTo, modelArtifactDir, processesMentioning } from '@ephenv/core';
 import { deployPreview, destroyPreview } from '@ephenv/preview';
 import { runValidate } from '@ephenv/validate';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -10,7 +10,7 @@ import { generatedModelRepo } from './support/generated-model';
 import { acmeGeneratorIn, installAcmeGenerator } from './support/yeoman-fixture';
 
 const MODEL = 'acme-iris';
-const quiet = () => undefined;
+const quiet = linesTo(() => undefined);
 
 describe('nx g @ephenv:model --template through the Nx CLI', () => {
   it('--dry-run runs the Yeoman generator, lists what the model would get and writes nothing', () => {
@@ -51,7 +51,7 @@ describe("--template: the fixture Yeoman generator's output as a model, previewe
     const record = await deployPreview(ref(), { pr: '5' }, quiet);
     expect(record.processes?.model.command.join(' ')).toContain(join(projectRoot, 'src', 'serve'));
     const printed: string[] = [];
-    const { success, report } = await runValidate({ base: 'HEAD' }, { ...ref(), log: (t) => printed.push(t) });
+    const { success, report } = await runValidate({ base: 'HEAD' }, { ...ref(), logger: linesTo((t) => printed.push(t)) });
     expect(success, printed.join('\n')).toBe(true);
     expect(report.live.ran).toBe(true);
     const examples = report.checks.filter((c) => c.part === 'live' && c.name.startsWith('example '));

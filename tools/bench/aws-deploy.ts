@@ -9,7 +9,7 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
-import { loadModelConfig } from '@ephenv/core';
+import { linesTo, loadModelConfig } from '@ephenv/core';
 import { awsSettings, deployPreview, findProviderMirror, gatewayZipPath, s3BackendArgs, stackVariables, stateKey, terraformEnv } from '@ephenv/preview';
 import { awsTestEnv, bootstrapEmulator, commit, imageUri, makeWorkspace, prepareAwsWorkspace, REPO, setEnv, startMoto } from '@ephenv/testing';
 
@@ -33,14 +33,14 @@ async function main() {
     const image = imageUri(PROJECT, sha);
     const rootDir = join(ws.root, 'apps', PROJECT, 'infra');
     // Warm-up (first provider load from disk, the first bundle): not measured.
-    await deployPreview(ref, { provider: 'aws', pr: '100', imageUri: image }, () => undefined);
+    await deployPreview(ref, { provider: 'aws', pr: '100', imageUri: image }, linesTo(() => undefined));
 
     const ephenv: number[] = [];
     const bare: number[] = [];
     const phases: Record<string, number[]> = {};
     for (let i = 1; i <= Number(values.runs); i++) {
       let started = performance.now();
-      const record = await deployPreview(ref, { provider: 'aws', pr: String(100 + i), imageUri: image }, () => undefined);
+      const record = await deployPreview(ref, { provider: 'aws', pr: String(100 + i), imageUri: image }, linesTo(() => undefined));
       ephenv.push(performance.now() - started);
       for (const [name, ms] of Object.entries(record.aws!.timings_ms as Record<string, number>)) (phases[name] ??= []).push(ms);
 

@@ -12,7 +12,7 @@ import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
-import { loadModelConfig, modelArtifactDir, readRecord, type DeploymentSummary } from '@ephenv/core';
+import { linesTo, loadModelConfig, modelArtifactDir, readRecord, type DeploymentSummary } from '@ephenv/core';
 import { deployPreview, findProviderMirror, gatewayZipPath, modelContent, stackDataDir, stackVariables, terraformEnv } from '@ephenv/preview';
 import { awsTestEnv, bootstrapEmulator, commit, emulatorClientConfig, imageUri, makeWorkspace, prepareAwsWorkspace, REGION, REPO, setEnv, startMoto } from '@ephenv/testing';
 
@@ -44,7 +44,7 @@ async function main() {
   const ref = { workspaceRoot: ws.root, project: PROJECT, projectRoot: `apps/${PROJECT}` };
   const projectDir = join(ws.root, 'apps', PROJECT);
   const deploy = async () => {
-    await deployPreview(ref, { provider: 'aws', pr: PR }, () => undefined);
+    await deployPreview(ref, { provider: 'aws', pr: PR }, linesTo(() => undefined));
     return readRecord(ws.root, PROJECT)!.deployment!;
   };
   try {

@@ -14,7 +14,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { findModelProjectRoot } from '@ephenv/core';
+import { findModelProjectRoot, linesTo } from '@ephenv/core';
 import { deployPreview, destroyPreview } from '@ephenv/preview/lifecycle';
 
 const { values } = parseArgs({ options: { model: { type: 'string', default: 'iris-classifier' }, runs: { type: 'string', default: '5' } } });
@@ -22,7 +22,7 @@ const root = resolve(__dirname, '../..');
 const model = values.model!;
 const runs = Number(values.runs);
 const ephenv = join(root, 'generators', 'bin', 'ephenv.js');
-const quiet = () => undefined;
+const quiet = linesTo(() => undefined);
 
 interface Timed {
   wallMs: number;

@@ -10,13 +10,13 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ensureVenv, loadExamples, loadModelConfig, modelArtifactDir } from '@ephenv/core';
+import { ensureVenv, linesTo, loadExamples, loadModelConfig, modelArtifactDir } from '@ephenv/core';
 import { resolveScenario, runEmbedded, type TrendSink } from '@ephenv/benchmark';
 import { deployPreview, destroyPreview } from '@ephenv/preview';
 import { makeWorkspace } from '@ephenv/testing';
 
 const { values } = parseArgs({ options: { rate: { type: 'string', default: '50' }, duration: { type: 'string', default: '10s' }, deploys: { type: 'string', default: '5' } } });
-const quiet = () => undefined;
+const quiet = linesTo(() => undefined);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function latency(url: string, token: string, bodies: Buffer[]) {

@@ -10,7 +10,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { resultsDir } from '@ephenv/core';
+import { linesTo, resultsDir } from '@ephenv/core';
 import { parseDuration, runBenchmark, type BenchmarkSummary } from '@ephenv/benchmark';
 import { deployPreview, destroyPreview } from '@ephenv/preview';
 import { buildHtmlReport } from '@ephenv/report';
@@ -31,7 +31,7 @@ async function main() {
   const ref = { workspaceRoot: ws.root, project: PROJECT, projectRoot: `apps/${PROJECT}` };
   const samples: { atMs: number; rss: number; heap: number }[] = [];
   try {
-    const record = await deployPreview(ref, { pr: '7' }, () => undefined);
+    const record = await deployPreview(ref, { pr: '7' }, linesTo(() => undefined));
     console.log(`preview of ${PROJECT} up at ${record.url}; embedded engine, ${rate} req/s for ${values.duration}`);
     const started = performance.now();
     const sample = () => {
@@ -74,7 +74,7 @@ async function main() {
     console.log('  (the timeline is one fixed-size bucket a second; the engine keeps 8 bytes per request per trend, as k6 v0.45 does, for exact percentiles)');
     console.log('Measured on a shared machine: the latency figures are inflated by its load; sizes and memory are not.');
   } finally {
-    await destroyPreview(ref, {}, () => undefined);
+    await destroyPreview(ref, {}, linesTo(() => undefined));
     ws.cleanup();
   }
 }

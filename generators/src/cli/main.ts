@@ -31,12 +31,12 @@ const COMMANDS: Record<string, (workspaceRoot: string, args: string[]) => Promis
     return 0;
   },
   logs: async (root, args) => {
-    const { parseArgs } = await import('node:util');
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { lines: { type: 'string' }, provider: { type: 'string' }, pr: { type: 'string' } } });
-    if (!positionals[0]) throw new UsageError('ephenv logs <project> [--lines N] [--provider local|aws] [--pr <n>]');
+    const { parseExecutorOptions } = await import('./executor-options');
+    const { LOGS_USAGE } = await import('./usage');
+    const { positionals, options } = parseExecutorOptions<import('@ephenv/preview').LogsOptions>('logs', args, LOGS_USAGE);
+    if (positionals.length !== 1) throw new UsageError(LOGS_USAGE);
     const { readPreviewLogs } = await import('@ephenv/preview');
-    const provider = values.provider as 'local' | 'aws' | undefined;
-    console.log(await readPreviewLogs(root, positionals[0], { lines: values.lines ? Number(values.lines) : undefined, provider, pr: values.pr }));
+    console.log(await readPreviewLogs(root, positionals[0], options));
     return 0;
   },
 };

@@ -2,6 +2,7 @@
 export const USAGE: string;
 export const DEPLOY_USAGE: string;
 export const DESTROY_MODEL_USAGE: string;
+export const LOGS_USAGE: string;
 export const COMMENT_USAGE: string;
 export const REAP_USAGE: string;
 export const REPORT_USAGE: string;

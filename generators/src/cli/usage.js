@@ -21,6 +21,7 @@ const PR_USAGE =
 const DEPLOY_USAGE =
   'ephenv deploy <model> [--provider local|aws] [--pr <n>] [--show-token] [--image-uri <ecr uri>] [--lock-timeout <duration>] [--endpoint-timeout <s>]';
 const DESTROY_MODEL_USAGE = 'ephenv destroy <model> [--provider local|aws] [--pr <n>] [--lock-timeout <duration>]';
+const LOGS_USAGE = 'ephenv logs <project> [--lines N] [--provider local|aws] [--pr <n>]';
 
 const USAGE = `ephenv: preview environments per pull request for ML model services
 
@@ -43,7 +44,8 @@ usage: ephenv <command> [options]
   comment --pr <n>        create or update the PR's one ephenv comment (GITHUB_TOKEN, GITHUB_REPOSITORY)
   status                  list previews: project, provider, URL, age, health
   token <project>         print a preview's bearer token (for scripts: curl -H "Authorization: Bearer $(npx ephenv token m)")
-  logs <project> [--lines N] [--provider aws --pr <n>]  the preview's gateway and model logs (CloudWatch for aws)
+  logs <project> [...]    the preview's gateway and model logs (CloudWatch for aws)
+                          ${LOGS_USAGE}
   reap [...]              remove expired aws previews (only resources tagged Environment=Ephemeral and ManagedBy=ephenv)
                           ${REAP_USAGE}
 
@@ -54,6 +56,7 @@ module.exports = {
   USAGE,
   DEPLOY_USAGE,
   DESTROY_MODEL_USAGE,
+  LOGS_USAGE,
   COMMENT_USAGE,
   REAP_USAGE,
   REPORT_USAGE,

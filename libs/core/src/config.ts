@@ -1,49 +1,18 @@
-import Ajv, { type ErrorObject } from 'ajv';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import schema from '../ephenv.schema.json';
+import type { EphenvJson, EphenvJsonWithDefaults } from './generated/ephenv-json';
+import { compileSchema, describeErrors } from './schema';
 
 export const CONFIG_FILE = 'ephenv.json';
 
-export type EndpointType = 'serverless' | 'realtime';
+export type { EphenvJson, EphenvJsonWithDefaults };
 
-export interface ScenarioConfig {
-  executor: 'constant-arrival-rate' | 'ramping-arrival-rate' | 'constant-vus';
-  rate?: number;
-  startRate?: number;
-  timeUnit?: string;
-  duration?: string;
-  vus?: number;
-  preAllocatedVUs?: number;
-  maxVUs?: number;
-  stages?: { duration: string; target: number }[];
-  gracefulStop?: string;
-  [key: string]: unknown;
-}
-
-export type ThresholdSpec = string | { threshold: string; abortOnFail?: boolean; delayAbortEval?: string };
-
-/** ephenv.json as written by the user. */
-export interface EphenvJson {
-  name: string;
-  framework: 'sklearn';
-  endpoint: {
-    type: EndpointType;
-    instanceType?: string;
-    instanceCount?: number;
-    productionInstanceType?: string;
-    memorySizeMb?: number;
-    maxConcurrency?: number;
-    timeoutSeconds?: number;
-    maxBatchSize?: number;
-  };
-  preview?: { ttlHours?: number };
-  schemas: { input: string; output: string; examples: string };
-  validate?: { tolerance?: number };
-  evaluate?: EvaluateJson;
-  load: { scenario: ScenarioConfig; thresholds: Record<string, ThresholdSpec[]> };
-  aws?: { region?: string; stateBucket?: string; lockTable?: string };
-}
+export type EndpointType = EphenvJson['endpoint']['type'];
+/** A k6 scenario (load.scenario). */
+export type ScenarioConfig = EphenvJson['load']['scenario'];
+/** One threshold of load.thresholds, in k6's syntax. */
+export type ThresholdSpec = EphenvJson['load']['thresholds'][string][number];
 
 /** ephenv.json with every default applied and every path made absolute. */
 export interface ModelConfig {
@@ -52,17 +21,8 @@ export interface ModelConfig {
   projectRoot: string;
   /** Absolute path of the project folder. */
   projectDir: string;
-  endpoint: {
-    type: EndpointType;
-    instanceType: string;
-    instanceCount: number;
-    productionInstanceType: string;
-    memorySizeMb: number;
-    maxConcurrency: number;
-    timeoutSeconds: number;
-    /** Most instances one request may carry; the gateway's cap on arrays the input schema leaves unbounded. */
-    maxBatchSize: number;
-  };
+  /** `endpoint` with its defaults. `maxBatchSize` is the most instances one request may carry: the gateway's cap on arrays the input schema leaves unbounded. */
+  endpoint: EphenvJsonWithDefaults['endpoint'];
   ttlHours: number;
   /** Largest request body the gateway accepts: SageMaker's own payload limit for the endpoint type. */
   maxBodyBytes: number;
@@ -71,31 +31,16 @@ export interface ModelConfig {
   /** The `evaluate` section with its defaults; undefined when ephenv.json has none. */
   evaluate?: EvaluateConfig;
   load: EphenvJson['load'];
-  aws: { region?: string; stateBucket?: string; lockTable?: string };
-}
-
-export type EvaluateTask = 'classification' | 'regression';
-export type MetricName = 'accuracy' | 'balanced_accuracy' | 'precision_macro' | 'recall_macro' | 'f1_macro' | 'log_loss' | 'mae' | 'rmse' | 'r2' | 'max_error';
-
-/** One metric's gate, in MLflow's MetricThreshold vocabulary (camelCased). */
-export interface MetricThresholdSpec {
-  threshold?: number;
-  minAbsoluteChange?: number;
-  minRelativeChange?: number;
-  greaterIsBetter?: boolean;
+  aws: EphenvJsonWithDefaults['aws'];
 }
 
 /** ephenv.json `evaluate` as written by the user. */
-export interface EvaluateJson {
-  data: { file: string; from?: 'project' | 'model'; format?: 'jsonl' | 'csv'; features?: Record<string, string>; label?: string; instancesKey?: string };
-  task: EvaluateTask;
-  response?: { predictionsKey?: string; labelKey?: string; probabilitiesKey?: string; valueKey?: string };
-  metrics?: MetricName[];
-  batchSize?: number;
-  concurrency?: number;
-  tolerance?: number;
-  thresholds?: Partial<Record<MetricName, MetricThresholdSpec>>;
-}
+export type EvaluateJson = NonNullable<EphenvJson['evaluate']>;
+type EvaluateWithDefaults = NonNullable<EphenvJsonWithDefaults['evaluate']>;
+export type EvaluateTask = EvaluateJson['task'];
+export type MetricName = NonNullable<EvaluateJson['metrics']>[number];
+/** One metric's gate, in MLflow's MetricThreshold vocabulary (camelCased). */
+export type MetricThresholdSpec = NonNullable<EvaluateJson['thresholds']>[string];
 
 /** `evaluate` with every default applied; `data.file` is absolute. */
 export interface EvaluateConfig {
@@ -116,35 +61,29 @@ export const DEFAULT_METRICS: Record<EvaluateTask, MetricName[]> = {
 
 const CLASSIFICATION_METRICS: MetricName[] = ['accuracy', 'balanced_accuracy', 'precision_macro', 'recall_macro', 'f1_macro', 'log_loss'];
 
-/** Applies the defaults of the `evaluate` section; a metric of the other task is a configuration error. */
-export function evaluateConfig(e: EvaluateJson, projectDir: string, projectRoot: string, workspaceRoot: string): EvaluateConfig {
+/**
+ * The `evaluate` section, its schema defaults already applied by ajv, with the defaults that
+ * depend on other fields (metrics by task, format by file extension); a metric of the other task
+ * is a configuration error.
+ */
+export function evaluateConfig(e: EvaluateWithDefaults, projectDir: string, projectRoot: string, workspaceRoot: string): EvaluateConfig {
   const metrics = e.metrics ?? DEFAULT_METRICS[e.task];
-  const misplaced = [...metrics, ...(Object.keys(e.thresholds ?? {}) as MetricName[])].filter((m) => CLASSIFICATION_METRICS.includes(m) !== (e.task === 'classification'));
+  const misplaced = [...metrics, ...(Object.keys(e.thresholds) as MetricName[])].filter((m) => CLASSIFICATION_METRICS.includes(m) !== (e.task === 'classification'));
   if (misplaced.length > 0) {
     throw new ConfigError(`ephenv.json /evaluate: ${[...new Set(misplaced)].join(', ')} ${misplaced.length === 1 ? 'is not a metric' : 'are not metrics'} of a ${e.task} task; use ${DEFAULT_METRICS[e.task].join(', ')}`);
   }
   const base = e.data.from === 'model' ? join(workspaceRoot, 'dist', projectRoot, 'model') : projectDir;
   const file = join(base, e.data.file);
+  const { from: _from, ...data } = e.data;
   return {
-    data: {
-      file,
-      format: e.data.format ?? (file.toLowerCase().endsWith('.csv') ? 'csv' : 'jsonl'),
-      ...(e.data.features && { features: e.data.features }),
-      label: e.data.label ?? 'label',
-      instancesKey: e.data.instancesKey ?? 'instances',
-    },
+    data: { ...data, file, format: e.data.format ?? (file.toLowerCase().endsWith('.csv') ? 'csv' : 'jsonl') },
     task: e.task,
-    response: {
-      predictionsKey: e.response?.predictionsKey ?? 'predictions',
-      labelKey: e.response?.labelKey ?? 'label',
-      probabilitiesKey: e.response?.probabilitiesKey ?? 'probabilities',
-      valueKey: e.response?.valueKey ?? 'value',
-    },
+    response: e.response,
     metrics,
-    batchSize: e.batchSize ?? 100,
-    concurrency: e.concurrency ?? 4,
-    tolerance: e.tolerance ?? 1e-6,
-    thresholds: e.thresholds ?? {},
+    batchSize: e.batchSize,
+    concurrency: e.concurrency,
+    tolerance: e.tolerance,
+    thresholds: e.thresholds,
   };
 }
 
@@ -160,27 +99,15 @@ export const PAYLOAD_LIMIT_BYTES: Record<EndpointType, number> = {
   serverless: 4 * 1024 * 1024,
 };
 
-/** ephenv.json's default `endpoint.maxBatchSize` (the schema's `default`). */
-export const DEFAULT_MAX_BATCH_SIZE = 1000;
+/** ephenv.json's default `endpoint.maxBatchSize`, read from the schema. */
+export const DEFAULT_MAX_BATCH_SIZE: number = schema.properties.endpoint.properties.maxBatchSize.default;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: false });
-const validateEphenvJson = ajv.compile<EphenvJson>(schema);
-
-function describe(errors: ErrorObject[]): string {
-  return errors
-    .slice(0, 10)
-    .map((e) => {
-      const at = e.instancePath || '/';
-      if (e.keyword === 'additionalProperties') return `${at}: unknown property "${(e.params as { additionalProperty: string }).additionalProperty}"`;
-      if (e.keyword === 'enum') return `${at}: ${e.message} (${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')})`;
-      return `${at}: ${e.message}`;
-    })
-    .join('\n  ');
-}
+// useDefaults: the schema is the one place the defaults are written down.
+const validateEphenvJson = compileSchema<EphenvJsonWithDefaults>(schema, { useDefaults: true });
 
 /** Reads and checks `<projectRoot>/ephenv.json`; errors name the file and the JSON pointer. */
 export function loadModelConfig(workspaceRoot: string, projectRoot: string): ModelConfig {
@@ -196,36 +123,26 @@ export function loadModelConfig(workspaceRoot: string, projectRoot: string): Mod
     throw new ConfigError(`${relative(workspaceRoot, file)} is not valid JSON: ${(e as Error).message}`);
   }
   if (!validateEphenvJson(raw)) {
-    throw new ConfigError(`${relative(workspaceRoot, file)} does not match the ephenv.json schema:\n  ${describe(validateEphenvJson.errors ?? [])}`);
+    throw new ConfigError(`${relative(workspaceRoot, file)} does not match the ephenv.json schema:\n  ${describeErrors(validateEphenvJson.errors).join('\n  ')}`);
   }
   const c = raw;
-  const type = c.endpoint.type;
   return {
     name: c.name,
     framework: c.framework,
     projectRoot,
     projectDir,
-    endpoint: {
-      type,
-      instanceType: c.endpoint.instanceType ?? 'ml.t2.medium',
-      instanceCount: c.endpoint.instanceCount ?? 1,
-      productionInstanceType: c.endpoint.productionInstanceType ?? 'ml.g4dn.xlarge',
-      memorySizeMb: c.endpoint.memorySizeMb ?? 2048,
-      maxConcurrency: c.endpoint.maxConcurrency ?? 5,
-      timeoutSeconds: c.endpoint.timeoutSeconds ?? 25,
-      maxBatchSize: c.endpoint.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE,
-    },
-    ttlHours: c.preview?.ttlHours ?? 72,
-    maxBodyBytes: PAYLOAD_LIMIT_BYTES[type],
+    endpoint: c.endpoint,
+    ttlHours: c.preview.ttlHours,
+    maxBodyBytes: PAYLOAD_LIMIT_BYTES[c.endpoint.type],
     schemas: {
       input: join(projectDir, c.schemas.input),
       output: join(projectDir, c.schemas.output),
       examples: join(projectDir, c.schemas.examples),
     },
-    tolerance: c.validate?.tolerance ?? 0.001,
+    tolerance: c.validate.tolerance,
     ...(c.evaluate && { evaluate: evaluateConfig(c.evaluate, projectDir, projectRoot, workspaceRoot) }),
     load: c.load,
-    aws: c.aws ?? {},
+    aws: c.aws,
   };
 }
 

@@ -1,32 +1,36 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { CONFIG_FILE } from './config';
 
 const SKIPPED = new Set(['node_modules', 'dist', 'tmp', 'fixtures']);
-const MAX_DEPTH = 3;
+/** apps/<model>, services/team/<model>, down to four folders below the workspace root. */
+const MAX_DEPTH = 4;
 
 /**
- * The root (relative to the workspace) of a model project, found the way the plugin names projects:
- * the folder holding ephenv.json gives its name. Searched a few levels deep (apps/<model>,
- * services/team/<model>) without starting Nx, so CLI commands stay fast.
+ * The roots (relative to the workspace) of every model project: the folders holding an
+ * ephenv.json (as the plugin's createNodes finds them), without starting Nx so CLI commands stay
+ * fast. Hidden folders, node_modules, dist, tmp and fixtures are skipped. Depth-first, in name order.
  */
-export function findModelProjectRoot(workspaceRoot: string, project: string): string | undefined {
-  const search = (dir: string, depth: number): string | undefined => {
-    if (existsSync(join(dir, project, CONFIG_FILE))) return join(dir, project);
-    if (depth === MAX_DEPTH) return undefined;
+export function modelProjectRoots(workspaceRoot: string): string[] {
+  const roots: string[] = [];
+  const visit = (dir: string, depth: number) => {
+    if (depth > 0 && existsSync(join(dir, CONFIG_FILE))) roots.push(relative(workspaceRoot, dir));
+    if (depth === MAX_DEPTH) return;
     let entries;
     try {
       entries = readdirSync(dir, { withFileTypes: true });
     } catch {
-      return undefined;
+      return;
     }
-    for (const entry of entries) {
-      if (!entry.isDirectory() || entry.name.startsWith('.') || SKIPPED.has(entry.name)) continue;
-      const found = search(join(dir, entry.name), depth + 1);
-      if (found) return found;
+    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      if (entry.isDirectory() && !entry.name.startsWith('.') && !SKIPPED.has(entry.name)) visit(join(dir, entry.name), depth + 1);
     }
-    return undefined;
   };
-  const dir = search(workspaceRoot, 0);
-  return dir === undefined ? undefined : relative(workspaceRoot, dir);
+  visit(workspaceRoot, 0);
+  return roots;
+}
+
+/** The root of the model project named `project` (the folder holding its ephenv.json gives the name). */
+export function findModelProjectRoot(workspaceRoot: string, project: string): string | undefined {
+  return modelProjectRoots(workspaceRoot).find((root) => basename(root) === project);
 }

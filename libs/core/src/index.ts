@@ -13,3 +13,5 @@ export * from './read-policy';
 export * from './check-policy';
 export * from './xml';
 export * from './results';
+export * from './schema';
+export * from './logger';

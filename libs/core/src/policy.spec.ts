@@ -18,9 +18,9 @@ describe('parsePolicy', () => {
   });
 
   it('names the file and the field of a bad value', () => {
-    expect(() => parsePolicy('{"maxInstanceCount": 0}', 'ephenv.policy.json at origin/main')).toThrow(/ephenv\.policy\.json at origin\/main .*maxInstanceCount must be >= 1/);
-    expect(() => parsePolicy('{"maxServerlessMemorySizeMb": 5000}', 'p.json')).toThrow(/p\.json .*maxServerlessMemorySizeMb must be equal to one of the allowed values \(1024, 2048/);
-    expect(() => parsePolicy('{"maxTTL": 5}', 'p.json')).toThrow(/unknown field "maxTTL"\. Its fields are allowedInstanceTypes, /);
+    expect(() => parsePolicy('{"maxInstanceCount": 0}', 'ephenv.policy.json at origin/main')).toThrow(/ephenv\.policy\.json at origin\/main .*\/maxInstanceCount: must be >= 1/);
+    expect(() => parsePolicy('{"maxServerlessMemorySizeMb": 5000}', 'p.json')).toThrow(/p\.json .*\/maxServerlessMemorySizeMb: must be one of 1024, 2048/);
+    expect(() => parsePolicy('{"maxTTL": 5}', 'p.json')).toThrow(/\/: unknown property "maxTTL"\. Its fields are allowedInstanceTypes, /);
     expect(() => parsePolicy('{', 'p.json')).toThrow(/p\.json is not valid JSON/);
   });
 
@@ -31,7 +31,7 @@ describe('parsePolicy', () => {
 
 describe('policyViolations', () => {
   const policy = defaultPolicy();
-  const realtime = (endpoint: object, ttlHours = 24) => ({ endpoint: { type: 'realtime' as const, instanceType: 'ml.t2.medium', instanceCount: 1, productionInstanceType: 'ml.g4dn.xlarge', memorySizeMb: 2048, maxConcurrency: 5, timeoutSeconds: 25, ...endpoint }, ttlHours });
+  const realtime = (endpoint: object, ttlHours = 24) => ({ endpoint: { type: 'realtime' as const, instanceType: 'ml.t2.medium', instanceCount: 1, productionInstanceType: 'ml.g4dn.xlarge', memorySizeMb: 2048 as const, maxConcurrency: 5, timeoutSeconds: 25, ...endpoint }, ttlHours });
 
   it('refuses each limit with the rule and what is allowed', () => {
     expect(policyViolations(realtime({ instanceType: 'ml.p4d.24xlarge', instanceCount: 11 }, 500), policy)).toEqual([
@@ -129,6 +129,6 @@ describe('readPolicy in a git repository', () => {
   it("a broken policy on the base names the file and the ref", () => {
     writePolicy({ maxInstanceCount: 'two' });
     commit('c');
-    expect(() => readPolicy(repo, { base: 'main', env: {} })).toThrow(/^ephenv\.policy\.json at main does not match the preview policy schema .*maxInstanceCount must be integer/);
+    expect(() => readPolicy(repo, { base: 'main', env: {} })).toThrow(/^ephenv\.policy\.json at main does not match the preview policy schema .*\/maxInstanceCount: must be integer/);
   });
 });

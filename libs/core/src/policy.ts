@@ -1,32 +1,21 @@
-import Ajv, { type ErrorObject } from 'ajv';
 import schema from '../ephenv.policy.schema.json';
+import type { EphenvPolicyJson, EphenvPolicyJsonWithDefaults } from './generated/ephenv-policy-json';
+import { compileSchema, describeErrors } from './schema';
+
+export type { EphenvPolicyJson };
 
 /** The workspace preview policy: at the workspace root, outside every model folder. */
 export const POLICY_FILE = 'ephenv.policy.json';
 
 /** ephenv.policy.json with the schema's defaults applied. */
-export interface PreviewPolicy {
-  allowedInstanceTypes: string[];
-  maxInstanceCount: number;
-  maxServerlessMemorySizeMb: number;
-  maxServerlessConcurrency: number;
-  maxTtlHours: number;
-}
+export type PreviewPolicy = Omit<EphenvPolicyJsonWithDefaults, '$schema'>;
 
 export class PolicyError extends Error {
   override name = 'PolicyError';
 }
 
 // useDefaults: the schema is the one place the default limits are written down.
-const ajv = new Ajv({ allErrors: false, strict: false, useDefaults: true });
-const validatePolicy = ajv.compile<PreviewPolicy & { $schema?: string }>(schema);
-
-function describeError(e: ErrorObject): string {
-  const field = e.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : '(the top level)';
-  if (e.keyword === 'additionalProperties') return `unknown field "${(e.params as { additionalProperty: string }).additionalProperty}"`;
-  if (e.keyword === 'enum') return `${field} ${e.message} (${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')})`;
-  return `${field} ${e.message}`;
-}
+const validatePolicy = compileSchema<EphenvPolicyJsonWithDefaults>(schema, { useDefaults: true, allErrors: false });
 
 /**
  * The policy from ephenv.policy.json's text; `where` names the file (and ref) in errors. Fields
@@ -43,7 +32,7 @@ export function parsePolicy(text: string | undefined, where: string): PreviewPol
   }
   if (!validatePolicy(raw)) {
     const fields = Object.keys(schema.properties).filter((p) => p !== '$schema').join(', ');
-    throw new PolicyError(`${where} does not match the preview policy schema (libs/core/ephenv.policy.schema.json): ${describeError(validatePolicy.errors![0])}. Its fields are ${fields}.`);
+    throw new PolicyError(`${where} does not match the preview policy schema (libs/core/ephenv.policy.schema.json): ${describeErrors(validatePolicy.errors, { limit: 1 })[0]}. Its fields are ${fields}.`);
   }
   const { $schema: _ignored, ...policy } = raw;
   return policy;

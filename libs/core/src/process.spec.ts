@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, isAlive, isOurProcess, startDetached, stopProcess, tail } from './process';
 
@@ -11,7 +12,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Waits until the child logged `ready`: node's start-up takes longer than any fixed sleep on a loaded machine. */
 async function ready(log: string): Promise<void> {
-  while (tail(log) !== 'ready') await new Promise((r) => setTimeout(r, 20));
+  while (tail(log) !== 'ready') await sleep(20);
 }
 
 describe('process helpers', () => {
@@ -64,14 +65,14 @@ describe('process helpers', () => {
       parents.push(parent.pid!);
       const line = await new Promise<string>((r) => parent.stdout.once('data', (d: Buffer) => r(d.toString())));
       // Until the shell has exec'd into `sleep`, it may still reap its child itself.
-      while (readFileSync(`/proc/${parent.pid}/comm`, 'utf8').trim() !== 'sleep') await new Promise((r) => setTimeout(r, 5));
+      while (readFileSync(`/proc/${parent.pid}/comm`, 'utf8').trim() !== 'sleep') await sleep(5);
       return Number(line.trim());
     }
     const state = (pid: number) => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1][0];
 
     it('isAlive is false for a zombie', async () => {
       const pid = await childOfNonReapingParent('sleep 0.3');
-      while (state(pid) !== 'Z') await new Promise((r) => setTimeout(r, 10));
+      while (state(pid) !== 'Z') await sleep(10);
       expect(() => process.kill(pid, 0)).not.toThrow();
       expect(isAlive(pid)).toBe(false);
       expect(isAlive(-pid)).toBe(false);

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** A free TCP port on loopback, chosen by the kernel. */
 export function freePort(host = '127.0.0.1'): Promise<number> {
@@ -104,8 +105,6 @@ export function isOurProcess(pid: number, command: string[]): boolean {
   if (!actual) return process.platform !== 'linux';
   return command.every((part, i) => actual[i] === part);
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Stops a process group we started detached: SIGTERM, then SIGKILL after `graceMs`.

@@ -2,6 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { isAlive } from './process';
 import { venvsDir } from './paths';
 
@@ -80,7 +81,7 @@ async function withLock<T>(lockDir: string, fn: () => Promise<T>): Promise<T> {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const pid = Number(readFileSafe(owner));
       if (pid && !isAlive(pid)) rmSync(lockDir, { recursive: true, force: true });
-      else await new Promise((r) => setTimeout(r, 250));
+      else await sleep(250);
     }
   }
   try {

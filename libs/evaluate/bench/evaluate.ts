@@ -4,7 +4,7 @@
  * answers, metrics, diff) against the wall time, and that overhead's share of the total.
  * Run: npm run bench:evaluate [-- <batchSize> <concurrency>]
  */
-import { ensureVenv, loadModelConfig, modelArtifactDir, venvsDir, type EvaluateConfig } from '@ephenv/core';
+import { ensureVenv, type EvaluateConfig, linesTo, loadModelConfig, modelArtifactDir, venvsDir } from '@ephenv/core';
 import { deployPreview, destroyPreview } from '@ephenv/preview';
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -34,7 +34,7 @@ async function main() {
   const root = mkdtempSync(join(tmpdir(), 'ephenv-bench-eval-'));
   const project = 'iris-bench';
   const ref = { workspaceRoot: root, project, projectRoot: `apps/${project}` };
-  const quiet = () => undefined;
+  const quiet = linesTo(() => undefined);
   try {
     writeFileSync(join(root, 'nx.json'), '{}\n');
     const venv = await ensureVenv(REPO, join(REPO, 'apps', 'iris-classifier'));

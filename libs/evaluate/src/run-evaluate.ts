@@ -1,4 +1,4 @@
-import { loadModelConfig, readRecord, type EvaluateConfig, type MetricName } from '@ephenv/core';
+import { loadModelConfig, readRecord, stdioLogger, type EvaluateConfig, type Logger, type MetricName } from '@ephenv/core';
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -26,7 +26,8 @@ export interface EvaluateContext {
   workspaceRoot: string;
   projectRoot: string;
   project: string;
-  log?: (text: string) => void;
+  /** Where the terminal summary goes; default stdout. */
+  logger?: Logger;
   env?: NodeJS.ProcessEnv;
   /** Called once the baseline's local server is up (tests check it is stopped in every case). */
   onBaseline?: (baseline: LocalBaseline) => void;
@@ -72,7 +73,7 @@ function candidate(o: EvaluateOptions, workspaceRoot: string, project: string, e
 export async function runEvaluate(options: EvaluateOptions, context: EvaluateContext): Promise<EvaluateOutcome> {
   const { workspaceRoot, projectRoot, project } = context;
   const env = context.env ?? process.env;
-  const log = context.log ?? ((text: string) => process.stdout.write(`${text}\n`));
+  const log = context.logger ?? stdioLogger;
   const startedAt = new Date().toISOString();
   const started = performance.now();
   const base = options.base || defaultBase(workspaceRoot, env);
@@ -81,8 +82,8 @@ export async function runEvaluate(options: EvaluateOptions, context: EvaluateCon
   const finish = (): EvaluateOutcome => {
     report.durationMs = Math.round(performance.now() - started);
     const files = writeResults(workspaceRoot, report);
-    log(formatTable(report));
-    log(`  results: ${relative(workspaceRoot, files.json)}, ${relative(workspaceRoot, files.junit)}`);
+    log.info(formatTable(report));
+    log.info(`  results: ${relative(workspaceRoot, files.json)}, ${relative(workspaceRoot, files.junit)}`);
     return { success: report.status === 'pass' || report.status === 'skipped', report, files };
   };
   try {
@@ -105,7 +106,7 @@ export async function runEvaluate(options: EvaluateOptions, context: EvaluateCon
       baseline = { role: `baseline at ${options.baselineUrl}`, url: options.baselineUrl, ...(token && { token }) };
       report.baseline.url = options.baselineUrl;
     } else if (existsOnBase(workspaceRoot, base, projectRoot)) {
-      local = await startLocalBaseline(workspaceRoot, base, projectRoot, project, log);
+      local = await startLocalBaseline(workspaceRoot, base, projectRoot, project, (line) => log.info(line));
       context.onBaseline?.(local);
       baseline = { role: `base (${base}) model server`, url: local.url };
       report.baseline.url = local.url;

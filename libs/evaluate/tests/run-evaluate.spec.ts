@@ -1,12 +1,12 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isAlive, stopProcess, type PreviewRecord } from '@ephenv/core';
+import { isAlive, linesTo, stopProcess, type PreviewRecord } from '@ephenv/core';
 import { deployPreview, destroyPreview } from '@ephenv/preview';
 import { runEvaluate, type EvaluateContext, type LocalBaseline } from '../src';
 import { makeGitWorkspace, type GitWorkspace } from './helpers/git-workspace';
 
-const quiet = () => undefined;
+const quiet = linesTo(() => undefined);
 
 describe('evaluate: the PR preview against the base ref model, in a real git repository', () => {
   let ws: GitWorkspace;
@@ -20,7 +20,7 @@ describe('evaluate: the PR preview against the base ref model, in a real git rep
   const evaluate = async (project: string, extra: Partial<EvaluateContext> = {}) => {
     const printed: string[] = [];
     let baseline: LocalBaseline | undefined;
-    const outcome = await runEvaluate({ base }, { ...ref(project), log: (t) => printed.push(t), onBaseline: (b) => (baseline = b), ...extra });
+    const outcome = await runEvaluate({ base }, { ...ref(project), logger: linesTo((t) => printed.push(t)), onBaseline: (b) => (baseline = b), ...extra });
     if (baseline) expect(isAlive(baseline.pid), `baseline server pid ${baseline.pid} still running`).toBe(false);
     expect(ws.git('worktree', 'list').trim().split('\n')).toHaveLength(1);
     return { ...outcome, printed: printed.join('\n'), baseline };

@@ -1,6 +1,6 @@
-import Ajv from 'ajv';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { compileSchema, describeErrors } from '@ephenv/core/schema';
 
 /**
  * The local gateway's config file, written by the local provider (mode 0600: it holds the token,
@@ -49,13 +49,13 @@ const CONFIG_SCHEMA = {
   },
 };
 
-const validateConfig = new Ajv({ allErrors: true }).compile<LocalGatewayConfig>(CONFIG_SCHEMA);
+const validateConfig = compileSchema<LocalGatewayConfig>(CONFIG_SCHEMA, { strict: true });
 
 /** The config with its schemas loaded. Errors name the file and the field, never the token. */
 export function readLocalConfig(file: string): LocalGatewayConfig & { input: object; output: object } {
   const config = readJson(file, 'gateway config', true);
   if (!validateConfig(config)) {
-    const problems = (validateConfig.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ');
+    const problems = describeErrors(validateConfig.errors).join('; ');
     throw new Error(`gateway config ${file} is invalid: ${problems}`);
   }
   const base = dirname(file);

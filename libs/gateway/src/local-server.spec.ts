@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
 import { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, request } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHandler, type RequestLogEntry } from './handler';
@@ -197,7 +198,7 @@ describe('the local adapter with the HTTP invoker and a real model server', () =
   it('lets a request in flight finish when it closes', async () => {
     const other = await startLocalGateway({ handler: async () => new Promise((r) => setTimeout(() => r({ statusCode: 200, headers: { 'content-type': 'application/json' }, body: '{"late":true}' }), 200)) });
     const pending = request(`${other.url}/schema`);
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
     await other.close();
     const res = await pending;
     expect(res.statusCode).toBe(200);

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   AWS_PROVIDER_PATH,
@@ -144,7 +145,7 @@ describe('terraform init lock', () => {
       withInitLock(tmp, async () => {
         running++;
         if (running > 1) overlap = true;
-        await new Promise((r) => setTimeout(r, 30));
+        await sleep(30);
         running--;
       });
     await Promise.all([init(), init(), init()]);

@@ -1,4 +1,4 @@
-import { assertWithinPolicy, gitSha, loadExamples, loadModelConfig, readPolicy, type PreviewRecord, type ProjectRef as CoreProjectRef } from '@ephenv/core';
+import { assertWithinPolicy, gitSha, loadExamples, loadModelConfig, readPolicy, stdioLogger, type Logger, type PreviewRecord, type ProjectRef as CoreProjectRef } from '@ephenv/core';
 import { resolvePr } from './pr-number';
 import { providerName } from './provider';
 import { providerFor } from './providers';
@@ -26,7 +26,8 @@ const awsOptions = (options: DeployOptions) => ({
 /** A model project: what deploy and destroy need to find it. */
 export type ProjectRef = Pick<CoreProjectRef, 'workspaceRoot' | 'project' | 'projectRoot'>;
 
-export async function deployPreview(ref: ProjectRef, options: DeployOptions = {}, report = (l: string) => console.log(l)): Promise<PreviewRecord> {
+export async function deployPreview(ref: ProjectRef, options: DeployOptions = {}, log: Logger = stdioLogger): Promise<PreviewRecord> {
+  const report = (line: string) => log.info(line);
   const started = Date.now();
   const config = loadModelConfig(ref.workspaceRoot, ref.projectRoot);
   // Before the provider starts anything: a refused preview creates no process and no cloud resource.
@@ -39,7 +40,10 @@ export async function deployPreview(ref: ProjectRef, options: DeployOptions = {}
   return record;
 }
 
-export async function destroyPreview(ref: ProjectRef, options: Pick<DeployOptions, 'provider' | 'pr' | 'lockTimeout'> = {}, report = (l: string) => console.log(l)) {
+export type DestroyOptions = Pick<DeployOptions, 'provider' | 'pr' | 'lockTimeout'>;
+
+export async function destroyPreview(ref: ProjectRef, options: DestroyOptions = {}, log: Logger = stdioLogger) {
+  const report = (line: string) => log.info(line);
   const provider = await providerFor(providerName(options.provider), report, awsOptions(options));
   const result = await provider.destroy({ ...ref, pr: resolvePr(options.pr), gitSha: gitSha(ref.workspaceRoot) });
   report(result.destroyed ? `ephenv: destroyed the ${provider.name} preview of ${ref.project}: ${result.message}` : `ephenv: ${result.message}; nothing to do`);

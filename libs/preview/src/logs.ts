@@ -10,7 +10,7 @@ export interface LogsOptions {
   /** Where the preview runs; default: the recorded preview's provider, else EPHENV_PROVIDER, else local. */
   provider?: string;
   /** aws: the PR whose preview to read when no record of it is here (as on a CI runner). */
-  pr?: string;
+  pr?: string | number;
 }
 
 /** The local preview's gateway and model logs (files), newest last. */

@@ -7,7 +7,7 @@ import { CloudWatchLogsClient, CreateLogStreamCommand, PutLogEventsCommand } fro
 import { DeleteItemCommand, DynamoDBClient, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readRecord, recordPath, resultsDir, type PreviewRecord } from '@ephenv/core';
+import { linesTo, type PreviewRecord, readRecord, recordPath, resultsDir } from '@ephenv/core';
 import { emulatorClientConfig, startMoto, type MotoServer, awsTestEnv, bootstrapEmulator, commit, findPreviewResources, imageUri, LOCK_TABLE, prepareAwsWorkspace, REGION, setEnv, STATE_BUCKET, makeWorkspace, type TestWorkspace, REPO } from '@ephenv/testing';
 import {
   awsSettings,
@@ -34,7 +34,7 @@ describe('aws previews against moto with real Terraform', () => {
   let ws: TestWorkspace;
   let restoreEnv: () => void;
   let lines: string[] = [];
-  const report = (line: string) => lines.push(line);
+  const report = linesTo((line) => lines.push(line));
   const ref = (project: string) => ({ workspaceRoot: ws.root, project, projectRoot: `apps/${project}` });
   const deploy = (project: string, pr: string, sha: string, extra: Record<string, string> = {}) =>
     deployPreview(ref(project), { provider: 'aws', pr, imageUri: imageUri(project, sha), ...extra }, report);

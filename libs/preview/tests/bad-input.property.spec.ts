@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { isAlive, isOurProcess, loadExamples, loadModelConfig, readRecord, type ModelConfig, type PreviewRecord } from '@ephenv/core';
+import { isAlive, isOurProcess, linesTo, loadExamples, loadModelConfig, type ModelConfig, type PreviewRecord, readRecord } from '@ephenv/core';
 import { expectDocumentedAnswer, hostileRequests, requestOracle, sendRequest, type Json, validIrisRequest } from '@ephenv/gateway/testing';
 import { deployPreview, destroyPreview } from '../src';
 import { listeningPorts, makeWorkspace, REPO, type TestWorkspace } from '@ephenv/testing';
@@ -13,7 +13,7 @@ import { listeningPorts, makeWorkspace, REPO, type TestWorkspace } from '@ephenv
 
 const PROJECT = 'iris-bad-input';
 const RUNS = 1_000;
-const quiet = () => undefined;
+const quiet = linesTo(() => undefined);
 const schema = (name: string) => JSON.parse(readFileSync(join(REPO, 'apps', 'iris-classifier', 'schemas', name), 'utf8')) as object;
 const inputSchema = schema('input.schema.json');
 const isValidOutput = new Ajv({ allErrors: true }).compile(schema('output.schema.json'));

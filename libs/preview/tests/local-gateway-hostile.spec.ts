@@ -4,11 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PreviewRecord } from '@ephenv/core';
 import { deployPreview, destroyPreview } from '../src';
 import { makeWorkspace, type TestWorkspace } from '@ephenv/testing';
+import { linesTo } from '@ephenv/core';
 
 // The attack run that once held a local preview's gateway at 100% CPU for minutes: one
 // authenticated request with a huge array. Against a real local preview (the bundled gateway
 // process in front of the real Python model server), as deploy-preview starts it.
-const quiet = () => undefined;
+const quiet = linesTo(() => undefined);
 const project = 'iris-hostile';
 // The old gateway answered the 40k body after 4.7 s and the 2M body never; the new one must answer
 // within 100 ms by its own log line. The client's wall time (loopback transfer included) gets a

@@ -1,12 +1,13 @@
 import { appendFileSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isAlive, processesMentioning, loadExamples, loadModelConfig, readRecord, recordPath, type PreviewRecord } from '@ephenv/core';
+import { isAlive, linesTo, loadExamples, loadModelConfig, type PreviewRecord, processesMentioning, readRecord, recordPath } from '@ephenv/core';
 import { deployPreview, destroyPreview, previewStatus } from '../src';
 import { listeningPorts, makeWorkspace, type TestWorkspace } from '@ephenv/testing';
 
-const quiet = () => undefined;
+const quiet = linesTo(() => undefined);
 
 async function call(record: PreviewRecord, path: string, init: { method?: string; body?: string; headers?: Record<string, string> } = {}) {
   const res = await request(`${record.url}${path}`, { method: (init.method ?? 'GET') as 'GET', body: init.body, headers: init.headers });
@@ -75,7 +76,7 @@ describe('local previews', { timeout: 120_000 }, () => {
     writeFileSync(configFile, JSON.stringify({ ...JSON.parse(original), preview: { ttlHours: 48 } }));
     const lines: string[] = [];
     try {
-      const error = await deployPreview(ref('iris-b'), {}, (l) => lines.push(l)).then(() => undefined, (e: Error) => e.message);
+      const error = await deployPreview(ref('iris-b'), {}, linesTo((l) => lines.push(l))).then(() => undefined, (e: Error) => e.message);
       expect(error).toBe(
         'iris-b: ephenv.json asks for more than the preview policy allows; nothing was created.\n' +
           "  apps/iris-b/ephenv.json endpoint.maxConcurrency is 5: the policy's maxServerlessConcurrency allows at most 2\n" +
@@ -125,7 +126,7 @@ describe('local previews', { timeout: 120_000 }, () => {
     const record = await deployPreview(ref('iris-a'), {}, quiet);
     const { model, gateway } = record.processes!;
     process.kill(model.pid, 'SIGKILL');
-    while (isAlive(model.pid)) await new Promise((r) => setTimeout(r, 20));
+    while (isAlive(model.pid)) await sleep(20);
     const res = await call(record, '/invocations', { method: 'POST', body: JSON.stringify({ instances: [{ sepal_length: 1, sepal_width: 1, petal_length: 1, petal_width: 1 }] }), headers: auth(record) });
     expect(res.status).toBe(502);
     expect(res.json().error).toMatch(/model/i);
@@ -165,7 +166,7 @@ describe('local previews', { timeout: 120_000 }, () => {
 
     // A model server that died is not kept, even when nothing changed.
     process.kill(third.processes!.model.pid, 'SIGKILL');
-    while (isAlive(third.processes!.model.pid)) await new Promise((r) => setTimeout(r, 20));
+    while (isAlive(third.processes!.model.pid)) await sleep(20);
     const fourth = await deployPreview(ref('iris-a'), {}, quiet);
     expect(fourth.deployment).toMatchObject({ modelServer: 'started' });
     expect((await call(fourth, '/ping', { headers: auth(fourth) })).status).toBe(200);
@@ -190,7 +191,7 @@ describe('local previews', { timeout: 120_000 }, () => {
   it('detects and cleans a stale record whose processes are gone', async () => {
     const record = await deployPreview(ref('iris-b'), {}, quiet);
     for (const proc of Object.values(record.processes!)) process.kill(proc.pid, 'SIGKILL');
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
     const status = await previewStatus(ws.root);
     expect(status.find((s) => s.project === 'iris-b')).toMatchObject({ health: 'stale' });
     expect(readRecord(ws.root, 'iris-b')).toBeUndefined();

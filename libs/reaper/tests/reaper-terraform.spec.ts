@@ -20,6 +20,7 @@ import {
 } from '@ephenv/testing';
 import { reap } from '../src/reap';
 import { reapSummary } from '../src/report';
+import { linesTo } from '@ephenv/core';
 
 const MODEL = 'iris-reap';
 
@@ -48,7 +49,7 @@ describe('ephenv reap through real Terraform against moto', () => {
     const record = await deployPreview(
       { workspaceRoot: ws.root, project: MODEL, projectRoot: `apps/${MODEL}` },
       { provider: 'aws', pr: '5', imageUri: imageUri(MODEL, sha) },
-      (line) => lines.push(line),
+      linesTo((line) => lines.push(line)),
     );
     expect((await findPreviewResources(moto.endpoint, MODEL, '5')).endpoints).toEqual([`${MODEL}-pr-5`]);
     const expiresAt = String(record.aws!.expires_at);

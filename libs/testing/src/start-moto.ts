@@ -1,6 +1,7 @@
 import { accessSync, constants, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort, startDetached, stopProcess, tail } from '@ephenv/core';
 
 export interface MotoOptions {
@@ -26,8 +27,6 @@ const HOST = '127.0.0.1';
 const COMMAND = 'moto_server';
 /** A port handed out by freePort can be taken by someone else before moto binds it. */
 const PORT_ATTEMPTS = 3;
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function onPath(command: string, env: NodeJS.ProcessEnv): boolean {
   return (env.PATH ?? '').split(delimiter).some((dir) => {

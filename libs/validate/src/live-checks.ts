@@ -2,7 +2,7 @@ import type { Example } from '@ephenv/core';
 import { randomBytes } from 'node:crypto';
 import type { CompiledSchema } from './static-checks';
 import type { CheckResult } from './types';
-import { describeErrors } from './lib/compile-schema';
+import { describeErrors } from '@ephenv/core/schema';
 import { differences } from './lib/compare-within';
 import { deriveInvalidRequests } from './lib/derive-invalid-requests';
 import { call, type HttpAnswer } from './lib/http';

@@ -1,4 +1,4 @@
-import { loadModelConfig, readRecord, recordPath, type ModelConfig } from '@ephenv/core';
+import { loadModelConfig, readRecord, recordPath, stdioLogger, type Logger, type ModelConfig } from '@ephenv/core';
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -33,7 +33,7 @@ export interface ValidateContext {
   /** The Nx project name. */
   project: string;
   /** Where the terminal summary goes; default stdout. */
-  log?: (text: string) => void;
+  logger?: Logger;
   /** Where NX_BASE and EPHENV_TOKEN are read from; default process.env. */
   env?: NodeJS.ProcessEnv;
 }
@@ -83,7 +83,7 @@ function normalizeOptions(options: ValidateOptions, workspaceRoot: string, env: 
 export async function runValidate(options: ValidateOptions, context: ValidateContext): Promise<ValidateOutcome> {
   const { workspaceRoot, projectRoot, project } = context;
   const env = context.env ?? process.env;
-  const log = context.log ?? ((text: string) => process.stdout.write(`${text}\n`));
+  const log = context.logger ?? stdioLogger;
   const o = normalizeOptions(options, workspaceRoot, env);
   const startedAt = new Date().toISOString();
   const started = performance.now();
@@ -126,8 +126,8 @@ export async function runValidate(options: ValidateOptions, context: ValidateCon
     live,
   };
   const files = writeResults(workspaceRoot, report);
-  log(formatTable(report));
-  log(`  results: ${relative(workspaceRoot, files.json)}, ${relative(workspaceRoot, files.junit)}`);
+  log.info(formatTable(report));
+  log.info(`  results: ${relative(workspaceRoot, files.json)}, ${relative(workspaceRoot, files.junit)}`);
   return { success: report.status === 'pass', report, files };
 }
 

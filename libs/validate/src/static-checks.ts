@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { CheckResult, CheckStatus } from './types';
-import { compileSchema, describeErrors } from './lib/compile-schema';
+import { compileSchema, describeErrors } from '@ephenv/core/schema';
 import { readExamples } from './lib/read-examples';
 
 export interface CompiledSchema {
@@ -42,7 +42,7 @@ function loadSchema(file: string, shown: string): { compiled?: CompiledSchema; e
     return { error: `${shown}: not valid JSON: ${(e as Error).message}` };
   }
   try {
-    return { compiled: { file, schema, validate: compileSchema(schema) } };
+    return { compiled: { file, schema, validate: compileSchema(schema, { strict: true }) } };
   } catch (e) {
     return { error: `${shown}: does not compile in ajv strict mode: ${(e as Error).message}` };
   }
@@ -92,7 +92,7 @@ function checkExample(example: Example, outcome: StaticOutcome, maxBodyBytes: nu
   const errors: string[] = [];
   const notes: string[] = [];
   if (outcome.input) {
-    if (!outcome.input.validate(example.request)) errors.push(...describeErrors(outcome.input.validate.errors, '/request').map((l) => `${shown}#${l}`));
+    if (!outcome.input.validate(example.request)) errors.push(...describeErrors(outcome.input.validate.errors, { prefix: '/request' }).map((l) => `${shown}#${l}`));
   } else notes.push('request not checked: the input schema does not compile');
 
   const size = Buffer.byteLength(JSON.stringify(example.request));
@@ -101,7 +101,7 @@ function checkExample(example: Example, outcome: StaticOutcome, maxBodyBytes: nu
   if (!('response' in example)) {
     notes.push(`${shown}: no "response": the live check cannot compare the answer with an expected one; add the expected response`);
   } else if (outcome.output) {
-    if (!outcome.output.validate(example.response)) errors.push(...describeErrors(outcome.output.validate.errors, '/response').map((l) => `${shown}#${l}`));
+    if (!outcome.output.validate(example.response)) errors.push(...describeErrors(outcome.output.validate.errors, { prefix: '/response' }).map((l) => `${shown}#${l}`));
   } else notes.push('response not checked: the output schema does not compile');
 
   if (errors.length > 0) return { status: 'fail', message: errors[0], details: [...errors, ...notes] };

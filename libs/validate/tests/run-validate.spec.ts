@@ -1,4 +1,4 @@
-import { writeRecord } from '@ephenv/core';
+import { linesTo, writeRecord } from '@ephenv/core';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -26,7 +26,7 @@ afterEach(async () => {
 });
 
 function validate(options: ValidateOptions = {}, env: NodeJS.ProcessEnv = {}) {
-  return runValidate(options, { workspaceRoot: ws!.root, projectRoot: PROJECT_ROOT, project: PROJECT, log: (t) => printed.push(t), env });
+  return runValidate(options, { workspaceRoot: ws!.root, projectRoot: PROJECT_ROOT, project: PROJECT, logger: linesTo((t) => printed.push(t)), env });
 }
 
 async function startPreview() {

@@ -57,7 +57,7 @@ describe('static checks', () => {
     expect(check.details).toEqual(
       expect.arrayContaining([
         `${EXAMPLES}/virginica.json#/response/predictions/0: must have required property 'class_id'`,
-        `${EXAMPLES}/virginica.json#/response/predictions/0/label: must be equal to one of the allowed values ["setosa","versicolor","virginica"]`,
+        `${EXAMPLES}/virginica.json#/response/predictions/0/label: must be one of "setosa", "versicolor", "virginica"`,
       ]),
     );
   });

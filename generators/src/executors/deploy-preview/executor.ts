@@ -1,15 +1,12 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { deployPreview } from '@ephenv/preview/lifecycle';
-import { projectOf } from '@ephenv/core';
+import { runOnProject } from '../run-on-project';
 import type { DeployPreviewExecutorSchema } from './schema';
 
-export default async function deployPreviewExecutor(options: DeployPreviewExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
-  const ref = projectOf(context);
-  try {
-    await deployPreview(ref, options);
+/** `nx run <project>:deploy-preview`: creates or replaces the project's preview. */
+export default function deployPreviewExecutor(options: DeployPreviewExecutorSchema, context: ExecutorContext) {
+  return runOnProject('deploy-preview', context, async (ref, log) => {
+    await deployPreview(ref, options, log);
     return { success: true };
-  } catch (e) {
-    console.error(`ephenv: deploy-preview of ${ref.project} failed: ${(e as Error).message}`);
-    return { success: false };
-  }
+  });
 }

@@ -1,9 +1,2 @@
-export interface DeployPreviewExecutorSchema {
-  provider?: 'local' | 'aws';
-  pr?: string | number;
-  showToken?: boolean;
-  imageUri?: string;
-  lockTimeout?: string;
-  endpointTimeout?: number;
-  base?: string;
-}
+/** The executor's options (schema.json) are deployPreview's. */
+export type { DeployOptions as DeployPreviewExecutorSchema } from '@ephenv/preview/lifecycle';

@@ -1,15 +1,12 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { destroyPreview } from '@ephenv/preview/lifecycle';
-import { projectOf } from '@ephenv/core';
+import { runOnProject } from '../run-on-project';
 import type { DestroyPreviewExecutorSchema } from './schema';
 
-export default async function destroyPreviewExecutor(options: DestroyPreviewExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
-  const ref = projectOf(context);
-  try {
-    await destroyPreview(ref, options);
+/** `nx run <project>:destroy-preview`: removes the project's preview; nothing to destroy is a success. */
+export default function destroyPreviewExecutor(options: DestroyPreviewExecutorSchema, context: ExecutorContext) {
+  return runOnProject('destroy-preview', context, async (ref, log) => {
+    await destroyPreview(ref, options, log);
     return { success: true };
-  } catch (e) {
-    console.error(`ephenv: destroy-preview of ${ref.project} failed: ${(e as Error).message}`);
-    return { success: false };
-  }
+  });
 }

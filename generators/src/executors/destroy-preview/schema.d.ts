@@ -1,5 +1,2 @@
-export interface DestroyPreviewExecutorSchema {
-  provider?: 'local' | 'aws';
-  pr?: string | number;
-  lockTimeout?: string;
-}
+/** The executor's options (schema.json) are destroyPreview's. */
+export type { DestroyOptions as DestroyPreviewExecutorSchema } from '@ephenv/preview/lifecycle';

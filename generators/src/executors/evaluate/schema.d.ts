@@ -1,7 +1,2 @@
-/** Options of the `evaluate` executor; mirrors schema.json. */
-export interface EvaluateExecutorSchema {
-  base?: string;
-  baselineUrl?: string;
-  url?: string;
-  top?: number;
-}
+/** The executor's options (schema.json) are runEvaluate's. */
+export type { EvaluateOptions as EvaluateExecutorSchema } from '@ephenv/evaluate';

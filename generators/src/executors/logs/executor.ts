@@ -1,15 +1,12 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { readPreviewLogs } from '@ephenv/preview';
-import { projectOf } from '@ephenv/core';
+import { runOnProject } from '../run-on-project';
 import type { LogsExecutorSchema } from './schema';
 
-export default async function logsExecutor(options: LogsExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
-  const ref = projectOf(context);
-  try {
-    console.log(await readPreviewLogs(ref.workspaceRoot, ref.project, { ...options, pr: options.pr === undefined ? undefined : String(options.pr) }));
+/** `nx run <project>:logs`: the preview's gateway and model logs, wherever it runs. */
+export default function logsExecutor(options: LogsExecutorSchema, context: ExecutorContext) {
+  return runOnProject('logs', context, async (ref, log) => {
+    log.info(await readPreviewLogs(ref.workspaceRoot, ref.project, options));
     return { success: true };
-  } catch (e) {
-    console.error(`ephenv: logs of ${ref.project} failed: ${(e as Error).message}`);
-    return { success: false };
-  }
+  });
 }

@@ -1,5 +1,2 @@
-export interface LogsExecutorSchema {
-  lines?: number;
-  provider?: 'local' | 'aws';
-  pr?: string | number;
-}
+/** The executor's options (schema.json) are readPreviewLogs'. */
+export type { LogsOptions as LogsExecutorSchema } from '@ephenv/preview';

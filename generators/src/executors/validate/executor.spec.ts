@@ -1,7 +1,7 @@
-import type { ExecutorContext } from '@nx/devkit';
+import { logger, type ExecutorContext } from '@nx/devkit';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { addRequiredInput, createWorkspace, PROJECT, PROJECT_ROOT, type Workspace } from '@ephenv/validate/testing';
 import runExecutor from './executor';
 
@@ -28,17 +28,17 @@ describe('validate executor', () => {
     projectGraph: { nodes: {}, dependencies: {} },
   });
 
-  it('maps the result to { success } and writes the results', async () => {
+  it('maps the result to { success }, logs through Nx and writes the results', async () => {
     delete process.env.NX_BASE;
     ws = createWorkspace();
     addRequiredInput(ws);
-    const write = process.stdout.write;
-    process.stdout.write = ((chunk: string | Uint8Array) => (printed.push(String(chunk)), true)) as typeof process.stdout.write;
+    // The summary goes through Nx's logger, as every executor's output does.
+    const info = vi.spyOn(logger, 'info').mockImplementation((line: string) => void printed.push(line));
     try {
       expect(await runExecutor({}, context())).toEqual({ success: false });
       expect(await runExecutor({ allowBreaking: true, live: 'never' }, context())).toEqual({ success: true });
     } finally {
-      process.stdout.write = write;
+      info.mockRestore();
     }
     expect(printed.join('')).toContain('/instances/*/sepal_area');
     expect(existsSync(join(ws.root, 'dist', 'ephenv', PROJECT, 'validate.junit.xml'))).toBe(true);

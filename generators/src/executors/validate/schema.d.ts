@@ -1,9 +1,2 @@
-/** Options of the `validate` executor; mirrors schema.json. */
-export interface ValidateExecutorSchema {
-  base?: string;
-  allowBreaking?: boolean;
-  url?: string;
-  live?: 'auto' | 'always' | 'never';
-  tolerance?: number;
-  parts?: ('static' | 'compatibility' | 'live')[];
-}
+/** The executor's options (schema.json) are runValidate's. */
+export type { ValidateOptions as ValidateExecutorSchema } from '@ephenv/validate';

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
 
 export type PingOutcome = { ok: true; ms: number } | { ok: false; skipped: true; reason: string };
@@ -12,8 +13,6 @@ export interface PingRequest {
 }
 
 const NETWORK_ERRORS = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ECONNRESET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET']);
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * GET /ping through the preview's public URL with its token, retried until 200 or the timeout

@@ -1,6 +1,6 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CONFIG_FILE, type ModelConfig } from '@ephenv/core';
+import { CONFIG_FILE, modelProjectRoots, type ModelConfig } from '@ephenv/core';
 
 /** Where previews keep their Terraform state and how ephenv reaches AWS. */
 export interface AwsSettings {
@@ -41,35 +41,18 @@ export function awsSettings(workspaceRoot: string, config?: Pick<ModelConfig, 'a
   return { ...awsRegion({ aws: file }, env), stateBucket, lockTable: env.EPHENV_LOCK_TABLE || file.lockTable || DEFAULT_LOCK_TABLE };
 }
 
-const SKIPPED = new Set(['node_modules', 'dist', 'tmp', 'fixtures']);
-const MAX_DEPTH = 3;
-
 /** The `aws` settings every model of the workspace that has one agrees on; a disagreement is an error. */
 function sharedAwsBlock(workspaceRoot: string): AwsBlock {
   const blocks = new Map<string, AwsBlock>();
-  const visit = (dir: string, depth: number) => {
-    const file = join(dir, CONFIG_FILE);
-    if (depth > 0 && existsSync(file)) {
-      try {
-        const aws = (JSON.parse(readFileSync(file, 'utf8')) as { aws?: AwsBlock }).aws;
-        if (aws) blocks.set(file, aws);
-      } catch {
-        /* an unreadable ephenv.json is reported by the commands that load that model */
-      }
-      return;
-    }
-    if (depth === MAX_DEPTH) return;
-    let entries;
+  for (const root of modelProjectRoots(workspaceRoot)) {
+    const file = join(workspaceRoot, root, CONFIG_FILE);
     try {
-      entries = readdirSync(dir, { withFileTypes: true });
+      const aws = (JSON.parse(readFileSync(file, 'utf8')) as { aws?: AwsBlock }).aws;
+      if (aws) blocks.set(file, aws);
     } catch {
-      return;
+      /* an unreadable ephenv.json is reported by the commands that load that model */
     }
-    for (const entry of entries) {
-      if (entry.isDirectory() && !entry.name.startsWith('.') && !SKIPPED.has(entry.name)) visit(join(dir, entry.name), depth + 1);
-    }
-  };
-  visit(workspaceRoot, 0);
+  }
   const merged: AwsBlock = {};
   for (const [file, block] of blocks) {
     for (const key of ['region', 'stateBucket', 'lockTable'] as const) {

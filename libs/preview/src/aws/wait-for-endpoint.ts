@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DescribeEndpointCommand, type DescribeEndpointCommandOutput } from '@aws-sdk/client-sagemaker';
 
 /** The part of SageMakerClient the wait uses. */
@@ -19,7 +20,6 @@ export class EndpointFailedError extends Error {
   override name = 'EndpointFailedError';
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const SETTLING = new Set(['Creating', 'Updating', 'SystemUpdating', 'RollingBack']);
 
 /** Polls DescribeEndpoint until InService; Failed (with SageMaker's FailureReason) or the timeout is an error. */

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
 
 export interface WaitOptions {
@@ -9,8 +10,6 @@ export interface WaitOptions {
 }
 
 export type WaitOutcome = { ok: true; ms: number } | { ok: false; reason: string };
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `url` until it answers 200, the process exits, or the timeout passes. */
 export async function waitForPing(options: WaitOptions): Promise<WaitOutcome> {

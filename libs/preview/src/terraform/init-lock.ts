@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { isAlive } from '@ephenv/core';
 import { terraformStateDir } from './cli-config';
 
@@ -10,8 +11,6 @@ export interface InitLockOptions {
 
 /** A lock directory without an owner file yet is being created; only an old one is abandoned. */
 const OWNERLESS_GRACE_MS = 30_000;
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function abandoned(lockDir: string): boolean {
   try {

@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isAlive, resultsDir, type PreviewRecord } from '@ephenv/core';
+import { isAlive, linesTo, resultsDir, type PreviewRecord } from '@ephenv/core';
 import { histogramQuantile, runBenchmark, TimelineRecorder, type BenchmarkSummary, type Timeline } from '@ephenv/benchmark';
 import { deployPreview, destroyPreview } from '@ephenv/preview';
 import { makeWorkspace, type TestWorkspace } from '@ephenv/testing';
@@ -69,8 +69,8 @@ beforeAll(async () => {
   git(ws.root, 'init', '-q', '-b', 'main');
   git(ws.root, 'add', '-A');
   git(ws.root, 'commit', '-q', '-m', 'the example model');
-  record = await deployPreview(ref(), { pr: '7' }, () => undefined);
-  const validated = await runValidate({ base: 'main', live: 'always' }, { ...ref(), log: () => undefined, env: {} });
+  record = await deployPreview(ref(), { pr: '7' }, linesTo(() => undefined));
+  const validated = await runValidate({ base: 'main', live: 'always' }, { ...ref(), logger: linesTo(() => undefined), env: {} });
   expect(validated.success).toBe(true);
   await benchmark('embedded', '3s', false);
   baseline = join(ws.root, 'main-benchmark.json');
@@ -92,7 +92,7 @@ afterAll(async () => {
   try {
     if (record) {
       const { model, gateway } = record.processes!;
-      await destroyPreview(ref(), {}, () => undefined);
+      await destroyPreview(ref(), {}, linesTo(() => undefined));
       expect(isAlive(model.pid), `model server pid ${model.pid}`).toBe(false);
       expect(isAlive(gateway.pid), `gateway pid ${gateway.pid}`).toBe(false);
     }
