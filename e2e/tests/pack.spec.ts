@@ -5,6 +5,10 @@ import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { npmPack, PACKAGES, readJsonFile, WORKSPACE_ROOT, type PackedPackage } from './packages';
 
+// Every entry point the libraries import each other by (tsconfig's path aliases, test helpers aside)
+// must be one the published package exports.
+const PUBLIC_ENTRIES = Object.keys(readJsonFile<{ compilerOptions: { paths: Record<string, string[]> } }>(join(WORKSPACE_ROOT, 'tsconfig.base.json')).compilerOptions.paths)
+  .filter((alias) => alias.startsWith('@ephenv/') && alias !== '@ephenv/testing' && !alias.endsWith('/testing'));
 const NX_VERSION = readJsonFile<{ devDependencies: Record<string, string> }>(join(WORKSPACE_ROOT, 'package.json')).devDependencies.nx;
 
 function filesUnder(dir: string): string[] {
@@ -102,7 +106,7 @@ describe('the npm packages', { timeout: 180_000 }, () => {
       const { executors } = require('@ephenv/nx/executors.json');
       for (const g of Object.values(generators)) if (typeof require('@ephenv/nx/' + g.factory).default !== 'function') throw new Error(g.factory);
       for (const e of Object.values(executors)) if (typeof require('@ephenv/nx/' + e.implementation).default !== 'function') throw new Error(e.implementation);
-      require('@ephenv/preview/lifecycle');
+      for (const entry of ${JSON.stringify(PUBLIC_ENTRIES)}) require(entry);
       const { bundleGateway } = require('@ephenv/gateway');
       await bundleGateway({ entry: 'local', outfile: 'gateway-local.js' });
       await bundleGateway({ entry: 'lambda', outfile: 'gateway-lambda.js' });
