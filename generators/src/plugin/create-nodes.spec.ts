@@ -28,16 +28,16 @@ describe('createNodes', () => {
   it('caches train and test with their outputs, never deploy/destroy', async () => {
     const { results } = await infer(['apps/m/ephenv.json']);
     const targets = results[0][1].projects?.['apps/m']?.targets ?? {};
-    expect(targets.train).toMatchObject({ executor: '@ephenv:train', cache: true, outputs: ['{workspaceRoot}/dist/{projectRoot}/model'] });
+    expect(targets.train).toMatchObject({ executor: '@ephenv/nx:train', cache: true, outputs: ['{workspaceRoot}/dist/{projectRoot}/model'] });
     expect(targets.train.inputs).toContain('{projectRoot}/train.py');
-    expect(targets.test).toMatchObject({ executor: '@ephenv:pytest', cache: true, dependsOn: ['train'] });
+    expect(targets.test).toMatchObject({ executor: '@ephenv/nx:pytest', cache: true, dependsOn: ['train'] });
     expect(targets['infra-validate'].inputs).toContain('{workspaceRoot}/libs/infra/preview-stack/**/*.tf');
     expect(targets['deploy-preview']).toMatchObject({ cache: false, dependsOn: ['train'] });
     expect(targets['destroy-preview'].cache).toBe(false);
     expect(targets['validate-contract']).toMatchObject({ cache: true, options: { parts: ['static'] } });
     expect(targets['validate-contract'].inputs).toEqual(['{projectRoot}/ephenv.json', '{projectRoot}/schemas/**/*']);
     expect(targets.validate.cache).toBe(false);
-    expect(targets.benchmark).toMatchObject({ executor: '@ephenv:benchmark', cache: false });
+    expect(targets.benchmark).toMatchObject({ executor: '@ephenv/nx:benchmark', cache: false });
   });
 
   it('makes every model depend on the shared stack module and gateway', async () => {

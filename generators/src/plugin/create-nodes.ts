@@ -15,14 +15,14 @@ const PYTHON_SOURCES = ['{projectRoot}/src/**/*', '{projectRoot}/requirements*.t
 export function modelTargets(): Record<string, TargetConfiguration> {
   return {
     train: {
-      executor: '@ephenv:train',
+      executor: '@ephenv/nx:train',
       cache: true,
       inputs: ['{projectRoot}/train.py', '{projectRoot}/requirements*.txt', '{projectRoot}/data/**/*'],
       outputs: ['{workspaceRoot}/dist/{projectRoot}/model'],
       metadata: { description: 'Train the model (cached); the artifact goes to dist/{projectRoot}/model.' },
     },
     test: {
-      executor: '@ephenv:pytest',
+      executor: '@ephenv/nx:pytest',
       cache: true,
       dependsOn: ['train'],
       inputs: [...PYTHON_SOURCES, '{projectRoot}/tests/**/*', '{projectRoot}/schemas/**/*', '{projectRoot}/train.py'],
@@ -30,24 +30,24 @@ export function modelTargets(): Record<string, TargetConfiguration> {
       metadata: { description: "pytest of the model server, in the model's virtualenv." },
     },
     'infra-validate': {
-      executor: '@ephenv:infra-validate',
+      executor: '@ephenv/nx:infra-validate',
       cache: true,
       inputs: ['{projectRoot}/infra/**/*.tf', '{workspaceRoot}/libs/infra/preview-stack/**/*.tf', { env: 'EPHENV_TF_PROVIDER_MIRROR' }],
       metadata: { description: 'terraform fmt -check and terraform validate of the preview stack, offline.' },
     },
     'deploy-preview': {
-      executor: '@ephenv:deploy-preview',
+      executor: '@ephenv/nx:deploy-preview',
       cache: false,
       dependsOn: ['train'],
       metadata: { description: 'Start a preview: local processes by default, an AWS stack with --provider=aws. Prints the URL.' },
     },
     'destroy-preview': {
-      executor: '@ephenv:destroy-preview',
+      executor: '@ephenv/nx:destroy-preview',
       cache: false,
       metadata: { description: 'Remove everything the preview created.' },
     },
     'validate-contract': {
-      executor: '@ephenv:validate',
+      executor: '@ephenv/nx:validate',
       options: { parts: ['static'] },
       cache: true,
       inputs: ['{projectRoot}/ephenv.json', '{projectRoot}/schemas/**/*'],
@@ -55,22 +55,22 @@ export function modelTargets(): Record<string, TargetConfiguration> {
       metadata: { description: 'The static contract checks alone (schemas compile, examples valid): cached.' },
     },
     validate: {
-      executor: '@ephenv:validate',
+      executor: '@ephenv/nx:validate',
       cache: false,
       metadata: { description: 'Contract, compatibility with the base branch, and live checks of the running preview.' },
     },
     evaluate: {
-      executor: '@ephenv:evaluate',
+      executor: '@ephenv/nx:evaluate',
       cache: false,
       metadata: { description: "The running preview against the base branch's model on ephenv.json's evaluation set: metrics, thresholds, changed predictions." },
     },
     benchmark: {
-      executor: '@ephenv:benchmark',
+      executor: '@ephenv/nx:benchmark',
       cache: false,
       metadata: { description: "Load test of the running preview: ephenv.json's k6 scenario and thresholds." },
     },
     logs: {
-      executor: '@ephenv:logs',
+      executor: '@ephenv/nx:logs',
       cache: false,
       metadata: { description: "The preview's gateway and model logs." },
     },

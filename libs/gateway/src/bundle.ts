@@ -1,6 +1,6 @@
 import { build } from 'esbuild';
 import { statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { extname, join, resolve } from 'node:path';
 
 export interface BundleGatewayOptions {
   /** `local`: the process the local provider starts; `lambda`: the AWS Lambda handler (`handler` export). */
@@ -14,7 +14,8 @@ export interface BundleResult {
   ms: number;
 }
 
-const ENTRIES = { local: 'local-main.ts', lambda: 'lambda.ts' } as const;
+// The sources here (.ts), the compiled package's JavaScript once published (.js): whichever this file is.
+const ENTRIES = { local: 'local-main', lambda: 'lambda' } as const;
 // Paths in the bundle's comments are relative to this folder, so the output does not depend on the cwd.
 const WORKSPACE_ROOT = resolve(__dirname, '..', '..', '..');
 
@@ -28,7 +29,7 @@ export async function bundleGateway(options: BundleGatewayOptions): Promise<Bund
   try {
     await build({
       absWorkingDir: WORKSPACE_ROOT,
-      entryPoints: [join(__dirname, ENTRIES[options.entry])],
+      entryPoints: [join(__dirname, `${ENTRIES[options.entry]}${extname(__filename)}`)],
       outfile,
       bundle: true,
       platform: 'node',

@@ -1,4 +1,6 @@
-import { readJson, updateJson, type Tree } from '@nx/devkit';
+import { readJson, updateJson, writeJson, type Tree } from '@nx/devkit';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { initGenerator } from './generator';
@@ -10,11 +12,30 @@ describe('init generator', () => {
     tree = createTreeWithEmptyWorkspace();
   });
 
-  it('registers @ephenv in nx.json once, keeping other plugins', async () => {
+  it('registers @ephenv/nx in nx.json once, keeping other plugins; its models depend on the copied preview-stack', async () => {
     updateJson(tree, 'nx.json', (json) => ({ ...json, plugins: [{ plugin: '@nx/js/typescript', options: {} }] }));
     await initGenerator(tree, { skipFormat: true });
     await initGenerator(tree, { skipFormat: true });
-    expect(readJson(tree, 'nx.json').plugins).toEqual([{ plugin: '@nx/js/typescript', options: {} }, '@ephenv']);
+    expect(readJson(tree, 'nx.json').plugins).toEqual([
+      { plugin: '@nx/js/typescript', options: {} },
+      { plugin: '@ephenv/nx', options: { sharedProjects: ['preview-stack'] } },
+    ]);
+  });
+
+  it('registers the plugin by its path alias in a workspace started from the template', async () => {
+    writeJson(tree, 'tsconfig.base.json', { compilerOptions: { paths: { '@ephenv': ['generators/src/index.ts'] } } });
+    await initGenerator(tree, { skipFormat: true });
+    expect(readJson(tree, 'nx.json').plugins).toEqual(['@ephenv']);
+  });
+
+  it('copies the Terraform modules into libs/infra once, and keeps a team\'s edited module', async () => {
+    await initGenerator(tree, { skipFormat: true });
+    for (const file of ['preview-stack/main.tf', 'preview-stack/examples/root/main.tf', 'preview-stack/project.json', 'bootstrap/policy.tf']) {
+      expect(tree.read(`libs/infra/${file}`, 'utf-8'), file).toBe(readFileSync(join(__dirname, '../../../../libs/infra', file), 'utf8'));
+    }
+    tree.write('libs/infra/preview-stack/main.tf', '# ours\n');
+    await initGenerator(tree, { skipFormat: true });
+    expect(tree.read('libs/infra/preview-stack/main.tf', 'utf-8')).toBe('# ours\n');
   });
 
   it('accepts the plugin already registered in object form', async () => {

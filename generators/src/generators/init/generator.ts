@@ -1,4 +1,5 @@
 import { formatFiles, type Tree } from '@nx/devkit';
+import { addInfraModules } from './lib/add-infra-modules';
 import { addPolicy } from './lib/add-policy';
 import { addWorkflows } from './lib/add-workflows';
 import { registerPlugin } from './lib/register-plugin';
@@ -11,6 +12,7 @@ export async function initGenerator(tree: Tree, schema: InitGeneratorSchema = {}
   updateGitignore(tree);
   addWorkflows(tree);
   addPolicy(tree);
+  addInfraModules(tree);
   if (!schema.skipFormat) await formatFiles(tree);
 }
 

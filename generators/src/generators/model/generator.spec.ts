@@ -128,7 +128,7 @@ describe('model generator', () => {
 
   it('runs init: registers the plugin and adds the workflows', async () => {
     await modelGenerator(tree, { name: 'fraud-detector', skipFormat: true });
-    expect(readJson(tree, 'nx.json').plugins).toContain('@ephenv');
+    expect(readJson(tree, 'nx.json').plugins).toContainEqual({ plugin: '@ephenv/nx', options: { sharedProjects: ['preview-stack'] } });
     expect(tree.exists('.github/workflows/ephemeral-env.yml')).toBe(true);
     expect(tree.exists('.github/workflows/reaper.yml')).toBe(true);
   });

@@ -1,7 +1,7 @@
 import { generateFiles, type Tree } from '@nx/devkit';
 import { join } from 'node:path';
 
-export const WORKFLOW_VERSIONS = { nodeVersion: '20', pythonVersion: '3.11', terraformVersion: '1.11.4' };
+export const WORKFLOW_VERSIONS = { nodeVersion: '24', pythonVersion: '3.11', terraformVersion: '1.11.4' };
 
 /** Writes the ephenv workflows that are missing; a workflow the team already has is left as it is. */
 export function addWorkflows(tree: Tree): void {

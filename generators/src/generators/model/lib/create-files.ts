@@ -1,5 +1,4 @@
 import { generateFiles, joinPathFragments, writeJson, type Tree } from '@nx/devkit';
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FRAMEWORKS, templateFolders } from '../frameworks';
 import { createConfig } from './create-config';
@@ -15,15 +14,17 @@ const REPLACED_BY_TEMPLATE = /^(Dockerfile|\.dockerignore|requirements\.txt|src\
 
 /**
  * The root stack every model gets is the preview-stack module's example root (the one its tests
- * apply), with the module's path as seen from this project's infra/ folder.
+ * apply), from the workspace's copy of the module (init puts it there), with the module's path as
+ * seen from this project's infra/ folder.
  */
-const ROOT_STACK = join(__dirname, '..', '..', '..', '..', '..', 'libs', 'infra', 'preview-stack', 'examples', 'root');
+const ROOT_STACK = 'libs/infra/preview-stack/examples/root';
 const MODULE_SOURCE = 'source = "../../../libs/infra/preview-stack"';
 
 function createRootStack(tree: Tree, options: NormalizedModelOptions): void {
-  for (const file of readdirSync(ROOT_STACK).filter((f) => f.endsWith('.tf')).sort()) {
-    const content = readFileSync(join(ROOT_STACK, file), 'utf8');
-    if (file === 'main.tf' && !content.includes(MODULE_SOURCE)) throw new Error(`${join(ROOT_STACK, file)} no longer has '${MODULE_SOURCE}': update createRootStack`);
+  if (!tree.exists(ROOT_STACK)) throw new Error(`${ROOT_STACK} is missing: restore the preview-stack module (delete libs/infra/preview-stack and run nx g @ephenv/nx:init)`);
+  for (const file of tree.children(ROOT_STACK).filter((f) => f.endsWith('.tf')).sort()) {
+    const content = tree.read(`${ROOT_STACK}/${file}`, 'utf-8') ?? '';
+    if (file === 'main.tf' && !content.includes(MODULE_SOURCE)) throw new Error(`${ROOT_STACK}/${file} no longer has '${MODULE_SOURCE}': update createRootStack`);
     tree.write(joinPathFragments(options.projectRoot, 'infra', file), content.replace(MODULE_SOURCE, `source = "${options.offset}../libs/infra/preview-stack"`));
   }
 }

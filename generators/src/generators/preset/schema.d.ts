@@ -1,0 +1,6 @@
+export interface PresetGeneratorSchema {
+  name?: string;
+  model?: string;
+  endpointType?: 'serverless' | 'realtime';
+  skipFormat?: boolean;
+}
