@@ -12,6 +12,11 @@ export interface BundleResult {
   outfile: string;
   bytes: number;
   ms: number;
+  /**
+   * Absolute paths of every file the bundle depends on: what esbuild read, this bundler and
+   * esbuild's package.json. While their contents stay the same, so does the bundle.
+   */
+  inputs: string[];
 }
 
 // The sources here (.ts), the compiled package's JavaScript once published (.js): whichever this file is.
@@ -26,8 +31,9 @@ const WORKSPACE_ROOT = resolve(__dirname, '..', '..', '..');
 export async function bundleGateway(options: BundleGatewayOptions): Promise<BundleResult> {
   const outfile = resolve(options.outfile);
   const started = performance.now();
+  let inputs: string[];
   try {
-    await build({
+    const { metafile } = await build({
       absWorkingDir: WORKSPACE_ROOT,
       entryPoints: [join(__dirname, `${ENTRIES[options.entry]}${extname(__filename)}`)],
       outfile,
@@ -39,9 +45,11 @@ export async function bundleGateway(options: BundleGatewayOptions): Promise<Bund
       sourcemap: false,
       legalComments: 'none',
       logLevel: 'silent',
+      metafile: true,
     });
+    inputs = [__filename, require.resolve('esbuild/package.json'), ...Object.keys(metafile.inputs).map((input) => resolve(WORKSPACE_ROOT, input))];
   } catch (e) {
     throw new Error(`bundling the ${options.entry} gateway into ${outfile} failed: ${(e as Error).message}`);
   }
-  return { outfile, bytes: statSync(outfile).size, ms: Math.round(performance.now() - started) };
+  return { outfile, bytes: statSync(outfile).size, ms: Math.round(performance.now() - started), inputs };
 }
