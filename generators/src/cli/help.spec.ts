@@ -30,9 +30,10 @@ describe('ephenv help', () => {
     }
   });
 
-  it('still compiles and runs the commands themselves', () => {
+  it('runs the commands themselves from the bundle of their sources, without registering a compiler', () => {
     const { code, modules } = loadedBy(['token']);
     expect(code).toBe(2); // a usage error: the project is missing
-    expect(modules.some((m) => m.endsWith('main.ts'))).toBe(true);
+    expect(modules.some((m) => m.endsWith(join('.ephenv', 'build', 'cli', 'ephenv.js')))).toBe(true);
+    expect(modules.filter((m) => /@swc|[\\/]typescript[\\/]|\.ts$/.test(m))).toEqual([]);
   });
 });
