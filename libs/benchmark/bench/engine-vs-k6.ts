@@ -9,7 +9,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadExamples, loadModelConfig, type ScenarioConfig } from '@ephenv/core';
@@ -114,7 +114,9 @@ async function main() {
   const target = await startTarget();
   try {
     const runs = Number(values.runs);
-    console.log(`embedded engine vs k6 (${k6Binary()}) on ${target.url}, ${runs} run(s) each; median (min-max)\n`);
+    console.log(`embedded engine vs k6 (${k6Binary()}) on ${target.url}, ${runs} run(s) each; median (min-max)`);
+    // Tails (p95, p99) follow the machine's load more than either engine: say what it was.
+    console.log(`load average at the start: ${loadavg()[0].toFixed(2)} (1 min)\n`);
     for (const [label, scenario] of scenarios) {
       const k6: Figures[] = [];
       const embedded: Figures[] = [];
@@ -143,6 +145,7 @@ async function main() {
         `  ${'CPU per 1,000 req'.padEnd(20)}${spread(per1000(k6), 0, ' ms').padEnd(26)}${spread(per1000(embedded), 0, ' ms').padEnd(26)}embedded/k6 ${spread(ratios, 2)} (target <= 0.5)\n`,
       );
     }
+    console.log(`load average at the end: ${loadavg()[0].toFixed(2)} (1 min)`);
   } finally {
     target.child.kill();
   }
