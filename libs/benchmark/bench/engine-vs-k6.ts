@@ -1,7 +1,8 @@
 /**
  * The embedded engine against the real k6 on one target at the same rates: the model's default
  * scenario (ephenv.json: 20/s for 15 s) and 1,000 req/s. Prints p50/p95/p99 of http_req_duration
- * side by side (they should agree within 10% or 0.2 ms) and each engine's CPU per 1,000 requests
+ * side by side (they should agree within 10% or 0.2 ms), the p50/p95 of its phases (sending,
+ * waiting, receiving: where a difference comes from) and each engine's CPU per 1,000 requests
  * (the embedded engine's should be at most half of k6's); medians and ranges over --runs runs.
  *   K6=$(../shared/tools/k6/install) npm run bench:engine-vs-k6 -- [--runs 3] [--fast-duration 10s]
  * The target is a keep-alive JSON server in its own process, so neither engine's CPU includes it.
@@ -22,10 +23,14 @@ const workspaceRoot = resolve(__dirname, '../../..');
 const projectRoot = values.model!;
 const TOKEN = 'bench-token';
 
+const PHASES = ['sending', 'waiting', 'receiving'] as const;
+
 interface Figures {
   p50: number;
   p95: number;
   p99: number;
+  /** p50 and p95 of http_req_sending, _waiting, _receiving: where a difference in duration comes from. */
+  phases: Record<(typeof PHASES)[number], { p50: number; p95: number }>;
   requests: number;
   cpuMs: number;
 }
@@ -75,8 +80,11 @@ async function runK6(url: string, scenario: ScenarioConfig, exampleFiles: string
     });
     if (code !== 0) throw new Error(`k6 exited with ${code}`);
     const [user, sys] = readFileSync(timeFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
-    const d = readK6Summary(summaryPath).metrics.http_req_duration.values;
-    return { p50: d.med, p95: d['p(95)'], p99: d['p(99)'], requests: d.count, cpuMs: (user + sys) * 1000 };
+    const metrics = readK6Summary(summaryPath).metrics;
+    const d = metrics.http_req_duration.values;
+    const phase = (name: string) => ({ p50: metrics[`http_req_${name}`].values.med, p95: metrics[`http_req_${name}`].values['p(95)'] });
+    const phases = { sending: phase('sending'), waiting: phase('waiting'), receiving: phase('receiving') };
+    return { p50: d.med, p95: d['p(95)'], p99: d['p(99)'], phases, requests: d.count, cpuMs: (user + sys) * 1000 };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -88,7 +96,12 @@ async function runEmbeddedEngine(url: string, scenario: ScenarioConfig, bodies: 
   const result = await runEmbedded({ url, token: TOKEN, bodies, plan, thresholds: [] });
   const cpu = process.cpuUsage(before);
   const d = result.registry.sink('http_req_duration') as TrendSink;
-  return { p50: d.p(0.5), p95: d.p(0.95), p99: d.p(0.99), requests: d.count, cpuMs: (cpu.user + cpu.system) / 1000 };
+  const phase = (name: string) => {
+    const sink = result.registry.sink(`http_req_${name}`) as TrendSink;
+    return { p50: sink.p(0.5), p95: sink.p(0.95) };
+  };
+  const phases = { sending: phase('sending'), waiting: phase('waiting'), receiving: phase('receiving') };
+  return { p50: d.p(0.5), p95: d.p(0.95), p99: d.p(0.99), phases, requests: d.count, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
 const median = (xs: number[]) => {
@@ -138,6 +151,13 @@ async function main() {
         const diff = Math.abs(median(a) - median(b));
         const agree = diff <= 0.2 || diff <= 0.1 * median(a);
         console.log(`  ${key.padEnd(20)}${spread(a, 2, ' ms').padEnd(26)}${spread(b, 2, ' ms').padEnd(26)}${agree ? 'yes' : 'NO'} (${diff.toFixed(2)} ms)`);
+      }
+      for (const name of PHASES) {
+        for (const key of ['p50', 'p95'] as const) {
+          const a = k6.map((f) => f.phases[name][key]);
+          const b = embedded.map((f) => f.phases[name][key]);
+          console.log(`    ${`${name} ${key}`.padEnd(18)}${spread(a, 2, ' ms').padEnd(26)}${spread(b, 2, ' ms')}`);
+        }
       }
       const per1000 = (fs: Figures[]) => fs.map((f) => (f.cpuMs / f.requests) * 1000);
       const ratios = embedded.map((f, i) => f.cpuMs / f.requests / (k6[i].cpuMs / k6[i].requests));
