@@ -7,5 +7,6 @@ export { predict, EvaluateError, type Endpoint, type Prediction, type Timing } f
 export { diffPredictions, type PredictionDiff, type ChangedExample, type Transition } from './diff';
 export { judge, greaterIsBetter, type ThresholdCheck } from './thresholds';
 export { startLocalBaseline, existsOnBase, type LocalBaseline } from './baseline';
+export { trainBase, type BaseTraining } from './train-base';
 export { formatTable, toJUnitXml, writeResults, value, change, thresholdText } from './report';
 export * from './types';
