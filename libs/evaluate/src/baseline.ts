@@ -1,4 +1,4 @@
-import { ensureVenv, isAlive, loadModelConfig, logsDir, modelArtifactDir, readAtRef, refExists, startDetached, stopProcess, withPrefix, type Logger } from '@ephenv/core';
+import { ensureVenv, isAlive, loadModelConfig, logsDir, modelArtifactDir, startDetached, stopProcess, withPrefix, type Logger } from '@ephenv/core';
 import { startOnFreePort, waitForPing } from '@ephenv/preview';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -25,12 +25,6 @@ function git(cwd: string, args: string[]): string {
     const err = e as { stderr?: string; message: string };
     throw new Error(`git ${args.join(' ')} failed: ${(err.stderr || err.message).trim()}`);
   }
-}
-
-/** Whether the model exists on the base ref (its ephenv.json is there). */
-export function existsOnBase(workspaceRoot: string, base: string, projectRoot: string): boolean {
-  if (!refExists(workspaceRoot, base)) throw new Error(`base ref "${base}" not found in this repository; fetch it (git fetch origin ${base}) or pass --base`);
-  return readAtRef(workspaceRoot, base, `${projectRoot}/ephenv.json`) !== undefined;
 }
 
 /**

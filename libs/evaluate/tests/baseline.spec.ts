@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAlive, linesTo } from '@ephenv/core';
-import { startLocalBaseline, type LocalBaseline } from '../src';
+import { startLocalBaseline, type LocalBaseline } from '../src/baseline';
 import { makeGitWorkspace, type GitWorkspace } from './helpers/git-workspace';
 
 describe("the local baseline: the base's train target through Nx, in a real git repository", () => {
