@@ -25,8 +25,6 @@ export interface Timing {
   totalMs: number;
   /** Time spent in ephenv's own code: building request bodies, parsing and reading answers. */
   ephenvMs: number;
-  /** CPU time of the same code: unlike its wall time, not inflated when other processes take the CPU. */
-  ephenvCpuMs: number;
   requests: number;
 }
 
@@ -95,11 +93,6 @@ export async function predict(endpoint: Endpoint, rows: EvalRow[], config: Evalu
   const agent = new Agent({ connections: config.concurrency, keepAliveTimeout: 10_000 });
   const started = performance.now();
   let ephenvMs = 0;
-  let ephenvCpuUs = 0;
-  const cpuUs = () => {
-    const u = process.cpuUsage();
-    return u.user + u.system;
-  };
   let next = 0;
   let done = 0;
   let failed: Error | undefined;
@@ -108,10 +101,8 @@ export async function predict(endpoint: Endpoint, rows: EvalRow[], config: Evalu
     const batch = batches[b];
     const where = `batch ${b + 1} of ${batches.length} (data lines ${batch[0].line}-${batch[batch.length - 1].line})`;
     let t = performance.now();
-    let c = cpuUs();
     const body = batchBody(rows, b, batch, config);
     ephenvMs += performance.now() - t;
-    ephenvCpuUs += cpuUs() - c;
     let status: number;
     let text: string;
     try {
@@ -122,7 +113,6 @@ export async function predict(endpoint: Endpoint, rows: EvalRow[], config: Evalu
       throw new EvaluateError(`the ${endpoint.role} at ${endpoint.url} stopped answering during the evaluation (${where}: ${networkReason(e)}); is it still running?`);
     }
     t = performance.now();
-    c = cpuUs();
     if (status !== 200) throw new EvaluateError(`the ${endpoint.role} answered HTTP ${status} to ${where}: ${snippet(text)}`);
     try {
       const answer = JSON.parse(text) as Record<string, unknown>;
@@ -135,7 +125,6 @@ export async function predict(endpoint: Endpoint, rows: EvalRow[], config: Evalu
       throw new EvaluateError(`the ${endpoint.role}'s answer to ${where} cannot be read: ${(e as Error).message}`);
     }
     ephenvMs += performance.now() - t;
-    ephenvCpuUs += cpuUs() - c;
   };
 
   const worker = async () => {
@@ -155,5 +144,5 @@ export async function predict(endpoint: Endpoint, rows: EvalRow[], config: Evalu
     await agent.close();
   }
   if (failed) throw failed;
-  return { predictions, timing: { totalMs: performance.now() - started, ephenvMs, ephenvCpuMs: ephenvCpuUs / 1000, requests: batches.length } };
+  return { predictions, timing: { totalMs: performance.now() - started, ephenvMs, requests: batches.length } };
 }
