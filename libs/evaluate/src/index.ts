@@ -6,9 +6,8 @@ export { readDataset, type EvalRow } from './dataset';
 export { predict, EvaluateError, type Endpoint, type Prediction, type Timing } from './predict';
 export { diffPredictions, type PredictionDiff, type ChangedExample, type Transition } from './diff';
 export { judge, greaterIsBetter, type ThresholdCheck } from './thresholds';
-// startLocalBaseline (./baseline) is not re-exported: it loads the preview library, which runEvaluate loads only when needed.
-export type { LocalBaseline } from './baseline';
-export type { BaseTraining } from './train-base';
+export { startLocalBaseline, type LocalBaseline } from './baseline';
+export { trainBase, type BaseTraining } from './train-base';
 export { existsOnBase } from './base-ref';
 export { formatTable, toJUnitXml, writeResults, value, change, thresholdText } from './report';
 export * from './types';

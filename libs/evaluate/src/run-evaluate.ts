@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { existsOnBase } from './base-ref';
-import type { LocalBaseline } from './baseline';
+import { startLocalBaseline, type LocalBaseline } from './baseline';
 import { readDataset } from './dataset';
 import { diffPredictions } from './diff';
 import { predict, type Endpoint, type Prediction } from './predict';
@@ -107,9 +107,6 @@ export async function runEvaluate(options: EvaluateOptions, context: EvaluateCon
       baseline = { role: `baseline at ${options.baselineUrl}`, url: options.baselineUrl, ...(token && { token }) };
       report.baseline.url = options.baselineUrl;
     } else if (existsOnBase(workspaceRoot, base, projectRoot)) {
-      // Loaded here: serving the base locally needs the preview library, whose load is most of
-      // an evaluation's fixed cost when the baseline is a URL or absent.
-      const { startLocalBaseline } = await import('./baseline');
       local = await startLocalBaseline(workspaceRoot, base, projectRoot, project, log);
       context.onBaseline?.(local);
       baseline = { role: `base (${base}) model server`, url: local.url };
