@@ -49,7 +49,10 @@ export async function startRegistry(dir: string, uplink: string): Promise<LocalR
   const npmrc = join(dir, 'npmrc');
   writeFileSync(npmrc, `registry=${url}/\n//127.0.0.1:${port}/:_authToken=local-e2e\n`);
   const out = openSync(join(dir, 'verdaccio.out'), 'a');
-  const child: ChildProcess = spawn(process.execPath, [join(WORKSPACE_ROOT, 'node_modules', 'verdaccio', 'bin', 'verdaccio'), '--config', config, '--listen', `127.0.0.1:${port}`], {
+  // --use-openssl-ca: Verdaccio trusts the system's CA store, as npm does, so the uplink works behind
+  // a TLS-inspecting proxy even where NODE_EXTRA_CA_CERTS is not passed on (npm answered, Verdaccio
+  // got SELF_SIGNED_CERT_IN_CHAIN and every uplink package was a 404).
+  const child: ChildProcess = spawn(process.execPath, ['--use-openssl-ca', join(WORKSPACE_ROOT, 'node_modules', 'verdaccio', 'bin', 'verdaccio'), '--config', config, '--listen', `127.0.0.1:${port}`], {
     stdio: ['ignore', out, out],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -20,7 +20,8 @@ function filesUnder(dir: string): string[] {
 
 /** Runs a command in the consumer folder, with this machine's Node and no Nx daemon or cloud. */
 function run(cwd: string, command: string, args: string[]) {
-  const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_SKIP_NX_CACHE: 'true', NX_TUI: 'false' };
+  // No colour: under CI's FORCE_COLOR, console.log would paint the numbers the assertions read.
+  const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_SKIP_NX_CACHE: 'true', NX_TUI: 'false', FORCE_COLOR: '0', NO_COLOR: '1' };
   const result = spawnSync(command, args, { cwd, env, encoding: 'utf8', timeout: 120_000 });
   return { code: result.status, out: `${result.stdout}${result.stderr}` };
 }
@@ -110,7 +111,7 @@ describe('the npm packages', { timeout: 180_000 }, () => {
       const { bundleGateway } = require('@ephenv/gateway');
       await bundleGateway({ entry: 'local', outfile: 'gateway-local.js' });
       await bundleGateway({ entry: 'lambda', outfile: 'gateway-lambda.js' });
-      console.log('loaded', Object.keys(generators).length, 'generators', Object.keys(executors).length, 'executors, gateway bundled');
+      console.log('loaded ' + Object.keys(generators).length + ' generators ' + Object.keys(executors).length + ' executors, gateway bundled');
     })().catch((e) => { console.error(e); process.exitCode = 1; });`]);
     expect(loaded.code, loaded.out).toBe(0);
     expect(loaded.out).toMatch(/loaded \d+ generators \d+ executors, gateway bundled/);
