@@ -20,8 +20,11 @@ export interface GitWorkspace {
   root: string;
   python: string;
   git(...args: string[]): string;
-  /** Copies the example model to apps/<name> with the evaluate section and the iris evaluation set. */
-  addModel(name: string): void;
+  /**
+   * Copies the example model to apps/<name> with the tests' evaluate section and the iris
+   * evaluation set; with `exampleSection`, keeps the example's own (train.py's held-out split).
+   */
+  addModel(name: string, options?: { exampleSection?: boolean }): void;
   train(name: string): void;
   cleanup(): void;
 }
@@ -58,11 +61,11 @@ export async function makeGitWorkspace(): Promise<GitWorkspace> {
     ['-c', 'import json; from sklearn.datasets import load_iris; d = load_iris(); f = ["sepal_length", "sepal_width", "petal_length", "petal_width"]\nfor x, y in zip(d.data, d.target): print(json.dumps({"request": dict(zip(f, map(float, x))), "expected": str(d.target_names[y])}))'],
     { encoding: 'utf8' },
   );
-  const addModel = (name: string) => {
+  const addModel = (name: string, options: { exampleSection?: boolean } = {}) => {
     const dir = join(root, 'apps', name);
     cpSync(EXAMPLE, dir, { recursive: true, filter: (src) => !src.includes('__pycache__') });
     const config = JSON.parse(readFileSync(join(dir, 'ephenv.json'), 'utf8'));
-    writeFileSync(join(dir, 'ephenv.json'), JSON.stringify({ ...config, name, evaluate: EVALUATE_SECTION }, null, 2) + '\n');
+    writeFileSync(join(dir, 'ephenv.json'), JSON.stringify({ ...config, name, ...(!options.exampleSection && { evaluate: EVALUATE_SECTION }) }, null, 2) + '\n');
     const project = JSON.parse(readFileSync(join(dir, 'project.json'), 'utf8'));
     writeFileSync(join(dir, 'project.json'), JSON.stringify({ ...project, name, sourceRoot: `apps/${name}/src` }, null, 2) + '\n');
     mkdirSync(join(dir, 'data'), { recursive: true });
