@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { logger, type ExecutorContext } from '@nx/devkit';
 import { projectOf, type Logger, type ProjectRef } from '@ephenv/core';
 
@@ -18,6 +20,7 @@ export interface ExecutorResult {
  * failure into one error line naming the target and the project, and `{ success: false }`.
  */
 export async function runOnProject(target: string, context: ExecutorContext, run: (ref: ProjectRef, log: Logger) => Promise<ExecutorResult>): Promise<ExecutorResult> {
+  keepTypeScriptLoader(context.root);
   let ref: ProjectRef;
   try {
     ref = projectOf(context);
@@ -31,4 +34,18 @@ export async function runOnProject(target: string, context: ExecutorContext, run
     nxLogger.error(`ephenv: ${target} of ${ref.project} failed: ${(e as Error).message}`);
     return { success: false };
   }
+}
+
+/**
+ * Run from this workspace's TypeScript sources (not the published JavaScript), an executor is
+ * loaded by Nx's `loadTsFile`, which unregisters its compiler as soon as the executor module is
+ * in. The libraries load parts lazily (the gateway bundler, the AWS SDK path), so a later
+ * `import('@ephenv/gateway')` would find no `.ts` loader: keep one registered, with the
+ * workspace's path aliases, as `bin/ephenv.js` does for the CLI.
+ */
+function keepTypeScriptLoader(workspaceRoot: string) {
+  if (!__filename.endsWith('.ts') || require.extensions['.ts']) return;
+  const tsconfig = join(workspaceRoot, 'tsconfig.base.json');
+  process.env.SWC_NODE_PROJECT = process.env.SWC_NODE_PROJECT || (existsSync(tsconfig) ? tsconfig : join(__dirname, '..', '..', '..', 'tsconfig.base.json'));
+  require('@swc-node/register');
 }
