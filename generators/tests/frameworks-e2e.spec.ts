@@ -1,13 +1,18 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanCheckout, ephenv, git, nx, processesOf } from './support/checkout';
+import { requirementFiles, venvKey } from '@ephenv/core';
+import { cleanCheckout, ephenv, git, nx, processesOf, REPO } from './support/checkout';
 
 /** Every framework besides sklearn (workspace-e2e.spec.ts), end to end in a clean checkout, as a user runs it. */
 const FRAMEWORKS = [
   { framework: 'lightgbm', classes: ['class_0', 'class_1', 'class_2'], heldOut: 72 },
+  { framework: 'pytorch', classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'], heldOut: 450 },
   { framework: 'onnx', classes: ['malignant', 'benign'], heldOut: 228 },
 ];
+
+/** Whether the virtualenv of these requirements is still to be built (the checkout shares the repository's venvs). */
+const venvIsCold = (projectDir: string) => !existsSync(join(REPO, '.ephenv', 'venvs', venvKey(requirementFiles(projectDir)), '.ephenv-ready'));
 
 describe('a model of each framework in a clean checkout', { timeout: 600_000 }, () => {
   let root: string;
@@ -26,8 +31,12 @@ describe('a model of each framework in a clean checkout', { timeout: 600_000 }, 
       git(root, 'add', '-A');
       git(root, 'commit', '-q', '-m', `add ${model}`);
 
+      const cold = venvIsCold(join(root, 'apps', model));
       const tested = nx(root, 'run', `${model}:test`);
       expect(tested.code, tested.out).toBe(0);
+      // The first target to need the venv builds it (pip's progress, then how long it took); every later one reuses it.
+      if (cold) expect(tested.out).toMatch(/ephenv: creating a virtualenv[^]*Successfully installed[^]*ephenv: virtualenv ready in \d+\.\d s/);
+      else expect(tested.out).not.toContain('creating a virtualenv');
       expect(tested.out).toMatch(/\d+ passed/);
       expect(tested.out).not.toMatch(/\d+ (failed|skipped)/);
       // train.py's held-out rows, one per line, labelled with the framework's classes.
@@ -42,6 +51,7 @@ describe('a model of each framework in a clean checkout', { timeout: 600_000 }, 
       const deployed = nx(root, 'run', `${model}:deploy-preview`);
       expect(deployed.code, deployed.out).toBe(0);
       expect(deployed.out).toMatch(/URL: +http:\/\/127\.0\.0\.1:\d+/);
+      expect(deployed.out, 'installed once per requirements hash').not.toContain('creating a virtualenv');
       try {
         const validated = nx(root, 'run', `${model}:validate`);
         expect(validated.code, validated.out).toBe(0);

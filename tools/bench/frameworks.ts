@@ -2,7 +2,7 @@
  * Per framework of `nx g @ephenv:model --framework`: cold virtualenv creation (a fresh venvs folder,
  * pip's own download cache as it is), training, warm time to a healthy URL (venv and model in
  * place, no preview running) and the examples' p50/p99 through the local preview's gateway:
- *   node -r @swc-node/register tools/bench/frameworks.ts [--frameworks sklearn,lightgbm,onnx] [--rate 20] [--duration 10s] [--deploys 3]
+ *   node -r @swc-node/register tools/bench/frameworks.ts [--frameworks sklearn,lightgbm,pytorch,onnx] [--rate 20] [--duration 10s] [--deploys 3]
  * (set SWC_NODE_PROJECT=tsconfig.base.json). Prints figures; asserts nothing.
  */
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
@@ -19,7 +19,7 @@ import type { ModelGeneratorSchema } from '../../generators/src/generators/model
 
 const { values } = parseArgs({
   options: {
-    frameworks: { type: 'string', default: 'sklearn,lightgbm,onnx' },
+    frameworks: { type: 'string', default: 'sklearn,lightgbm,pytorch,onnx' },
     rate: { type: 'string', default: '20' },
     duration: { type: 'string', default: '10s' },
     deploys: { type: 'string', default: '3' },

@@ -16,7 +16,7 @@ const COMMANDS: Record<string, (workspaceRoot: string, args: string[]) => Promis
       ? (await import('./commands/preview')).destroyModelCommand(root, args)
       : (await import('./commands/destroy')).destroyCommand(root, args),
   validate: async (root, args) => (await import('./commands/model-checks')).validateCommand(root, args),
-  evaluate: async (root, args) => (await import('./commands/model-checks')).evaluateCommand(root, args),
+  evaluate: async (root, args) => (await import('./commands/evaluate')).evaluateCommand(root, args),
   benchmark: async (root, args) => (await import('./commands/model-checks')).benchmarkCommand(root, args),
   report: async (root, args) => (await import('./commands/report')).reportCommand(root, args),
   comment: async (root, args) => (await import('./commands/comment')).commentCommand(root, args),

@@ -1,14 +1,21 @@
 /**
- * 10,000 evaluation rows (and 2,500 and 5,000, to see the growth) through a local preview of the
- * example model, in batches: rows/s, the time spent in ephenv's own code (request bodies, reading
- * answers, metrics, diff) against the wall time, and that overhead's share of the total.
- * Run: npm run bench:evaluate [-- <batchSize> <concurrency>]
+ * evaluate's own overhead against the time spent waiting on the model, through a local preview
+ * of the example model, in batches:
+ *
+ * 1. per row: 2,500, 5,000 and 10,000 rows, several runs each (median and range): rows/s, the
+ *    time in ephenv's own code (request bodies, reading answers, metrics, diff) and its share of
+ *    the total, and the process's CPU time (ephenv's code and the HTTP client);
+ * 2. fixed, once per evaluation whatever its size: `ephenv evaluate` as a process on a 100-row
+ *    set, split into process start and module load, and the run outside the calls (config and
+ *    its JSON Schema, data file, results files).
+ *
+ * Run: npm run bench:evaluate [-- <batchSize> <concurrency> <runs>]
  */
-import { ensureVenv, type EvaluateConfig, linesTo, loadModelConfig, modelArtifactDir, venvsDir } from '@ephenv/core';
+import { ensureVenv, type EvaluateConfig, linesTo, modelArtifactDir, resultFile, venvsDir, type EvaluateReport } from '@ephenv/core';
 import { deployPreview, destroyPreview } from '@ephenv/preview';
-import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { diffPredictions, predict, type EvalRow } from '../src';
@@ -17,7 +24,11 @@ import { score } from '../src/score';
 const REPO = resolve(__dirname, '..', '..', '..');
 const batchSize = Number(process.argv[2] ?? 100);
 const concurrency = Number(process.argv[3] ?? 4);
+const runs = Number(process.argv[4] ?? 5);
+const SIZES = [2_500, 5_000, 10_000];
+const FIXED_ROWS = 100;
 const CLASSES = ['setosa', 'versicolor', 'virginica'];
+const PROJECT = 'iris-bench';
 
 /** Deterministic iris-like measurements in the ranges the input schema accepts. */
 function rows(n: number): EvalRow[] {
@@ -30,65 +41,121 @@ function rows(n: number): EvalRow[] {
   }));
 }
 
-async function main() {
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+/** "median [min-max]" */
+const stat = (xs: number[], digits = 0, unit = '') => `${median(xs).toFixed(digits)}${unit} [${Math.min(...xs).toFixed(digits)}-${Math.max(...xs).toFixed(digits)}]`;
+const row = (cells: string[], widths: number[]) => cells.map((c, i) => c.padEnd(widths[i])).join('');
+
+/** A git repository (main has no model: the model is evaluated alone) holding the example model, trained. */
+async function makeWorkspace(): Promise<string> {
   const root = mkdtempSync(join(tmpdir(), 'ephenv-bench-eval-'));
-  const project = 'iris-bench';
-  const ref = { workspaceRoot: root, project, projectRoot: `apps/${project}` };
+  const venv = await ensureVenv(REPO, join(REPO, 'apps', 'iris-classifier'));
+  writeFileSync(join(root, 'nx.json'), '{ "defaultBase": "main" }\n');
+  mkdirSync(join(root, '.ephenv'), { recursive: true });
+  symlinkSync(venvsDir(REPO), venvsDir(root));
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: root, stdio: 'ignore' });
+  git('init', '--quiet', '--initial-branch=main');
+  git('-c', 'user.email=bench@ephenv.dev', '-c', 'user.name=bench', 'commit', '--quiet', '--allow-empty', '-m', 'empty main');
+  const dir = join(root, 'apps', PROJECT);
+  cpSync(join(REPO, 'apps', 'iris-classifier'), dir, { recursive: true, filter: (src) => !src.includes('__pycache__') });
+  const config = JSON.parse(readFileSync(join(dir, 'ephenv.json'), 'utf8'));
+  const evaluate = { data: { file: 'data/bench.jsonl' }, task: 'classification', batchSize, concurrency };
+  writeFileSync(join(dir, 'ephenv.json'), JSON.stringify({ ...config, name: PROJECT, evaluate }, null, 2));
+  mkdirSync(join(dir, 'data'), { recursive: true });
+  writeFileSync(join(dir, 'data', 'bench.jsonl'), rows(FIXED_ROWS).map((r) => JSON.stringify({ request: r.instance, expected: r.expected })).join('\n') + '\n');
+  execFileSync(venv.python, [join(dir, 'train.py'), '--output', modelArtifactDir(root, `apps/${PROJECT}`)], { stdio: 'ignore' });
+  return root;
+}
+
+async function perRow(url: string, token: string): Promise<void> {
+  const config: EvaluateConfig = {
+    data: { file: '', format: 'jsonl', label: 'label', instancesKey: 'instances' },
+    task: 'classification',
+    response: { predictionsKey: 'predictions', labelKey: 'label', probabilitiesKey: 'probabilities', valueKey: 'value' },
+    metrics: ['accuracy', 'balanced_accuracy', 'precision_macro', 'recall_macro', 'f1_macro', 'log_loss'],
+    batchSize,
+    concurrency,
+    tolerance: 1e-6,
+    thresholds: {},
+  };
+  const endpoint = { role: 'PR preview', url, token };
+  const once = async (data: EvalRow[]) => {
+    const c = process.cpuUsage();
+    const run = await predict(endpoint, data, config);
+    const t = performance.now();
+    score(config, data, run.predictions);
+    diffPredictions('classification', data, run.predictions, run.predictions, config.tolerance);
+    const after = performance.now() - t;
+    const cpu = process.cpuUsage(c);
+    return { wall: run.timing.totalMs + after, ephenv: run.timing.ephenvMs + after, cpu: (cpu.user + cpu.system) / 1000, requests: run.timing.requests };
+  };
+  // Warm-up, so the first size does not measure the JIT's and the model server's first calls.
+  await once(rows(SIZES[0]));
+  const widths = [8, 10, 20, 22, 20, 17, 22, 20];
+  console.log(`\n1. Per row: ${runs} runs per size, median [min-max]`);
+  console.log(row(['rows', 'requests', 'wall ms', 'rows/s', 'ephenv ms', 'ephenv µs/row', 'ephenv share', 'process CPU share'], widths));
+  for (const n of SIZES) {
+    const results: Awaited<ReturnType<typeof once>>[] = [];
+    // Fresh rows each run: predict keeps a data set's request bodies for the next model it calls.
+    for (let i = 0; i < runs; i++) results.push(await once(rows(n)));
+    const wall = results.map((r) => r.wall);
+    console.log(
+      row(
+        [
+          String(n),
+          String(results[0].requests),
+          stat(wall),
+          stat(wall.map((w) => (n / w) * 1000)),
+          stat(results.map((r) => r.ephenv), 1),
+          stat(results.map((r) => (r.ephenv / n) * 1000), 1),
+          stat(results.map((r) => (r.ephenv / r.wall) * 100), 2, '%'),
+          stat(results.map((r) => (r.cpu / r.wall) * 100), 1, '%'),
+        ],
+        widths,
+      ),
+    );
+  }
+  console.log('ephenv ms: wall time inside ephenv code (bodies, answers, metrics, diff); it grows when other processes (here also the preview itself) take the CPU mid-step.');
+  console.log('ephenv share = ephenv ms / wall ms per run; the goal is under 5%. process CPU: all CPU of this process (ephenv code plus the HTTP client) / wall.');
+}
+
+/** `ephenv evaluate` as a user runs it, on a small set: what an evaluation costs whatever its size. */
+function fixed(root: string, url: string, token: string): void {
+  const bin = join(REPO, 'generators', 'bin', 'ephenv.js');
+  const results = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    // As a user runs it: the CLI finds tsconfig.base.json itself (npm's relative SWC_NODE_PROJECT is this bench's).
+    const { SWC_NODE_PROJECT: _, ...env } = process.env;
+    const cli = spawnSync(process.execPath, [bin, 'evaluate', PROJECT, '--url', url], { cwd: root, env: { ...env, EPHENV_TOKEN: token }, encoding: 'utf8' });
+    const wall = performance.now() - t;
+    if (cli.status !== 0) throw new Error(`ephenv evaluate failed (exit ${cli.status}):\n${cli.stdout}\n${cli.stderr}`);
+    const report = JSON.parse(readFileSync(resultFile(root, PROJECT, 'evaluate'), 'utf8')) as EvaluateReport;
+    results.push({ wall, start: wall - report.durationMs, outside: report.durationMs - report.timing!.totalMs, calls: report.timing!.totalMs });
+  }
+  const widths = [24, 30, 30, 22];
+  console.log(`\n2. Fixed, once per evaluation: ephenv evaluate ${PROJECT} --url <preview> on ${FIXED_ROWS} rows, ${runs} runs, median [min-max] ms`);
+  console.log(row(['process wall', 'process start + module load', 'run outside the calls', 'calling the preview'], widths));
+  console.log(row([stat(results.map((r) => r.wall)), stat(results.map((r) => r.start)), stat(results.map((r) => r.outside)), stat(results.map((r) => r.calls))], widths));
+  console.log('process start + module load: node, the TypeScript sources compiled on load by SWC (this workspace ships sources; the published package ships JavaScript), the CLI.');
+  console.log('run outside the calls: ephenv.json and its JSON Schema, the data file, metrics, results files, the table. None of it grows with the rows beyond reading them.');
+}
+
+async function main() {
+  const root = await makeWorkspace();
+  const ref = { workspaceRoot: root, project: PROJECT, projectRoot: `apps/${PROJECT}` };
   const quiet = linesTo(() => undefined);
   try {
-    writeFileSync(join(root, 'nx.json'), '{}\n');
-    const venv = await ensureVenv(REPO, join(REPO, 'apps', 'iris-classifier'));
-    mkdirSync(join(root, '.ephenv'), { recursive: true });
-    symlinkSync(venvsDir(REPO), venvsDir(root));
-    cpSync(join(REPO, 'apps', 'iris-classifier'), join(root, ref.projectRoot), { recursive: true, filter: (src) => !src.includes('__pycache__') });
-    execFileSync(venv.python, [join(root, ref.projectRoot, 'train.py'), '--output', modelArtifactDir(root, ref.projectRoot)], { stdio: 'ignore' });
     const record = await deployPreview(ref, { pr: 'local' }, quiet);
-    const base = loadModelConfig(root, ref.projectRoot);
-    const config: EvaluateConfig = {
-      data: { file: '', format: 'jsonl', label: 'label', instancesKey: 'instances' },
-      task: 'classification',
-      response: { predictionsKey: 'predictions', labelKey: 'label', probabilitiesKey: 'probabilities', valueKey: 'value' },
-      metrics: ['accuracy', 'balanced_accuracy', 'precision_macro', 'recall_macro', 'f1_macro', 'log_loss'],
-      batchSize,
-      concurrency,
-      tolerance: 1e-6,
-      thresholds: {},
-    };
-    console.log(`evaluate through a local preview of ${base.name} (gateway ${record.url}), batch ${batchSize}, concurrency ${concurrency}`);
-    console.log('rows    requests  wall ms  rows/s   ephenv ms  waiting ms  ephenv µs/row  ephenv share  node CPU (share of wall)');
-    // One warm-up run so the first figures do not measure the model server's own warm-up.
-    const warm = rows(500);
-    const warmRun = await predict({ role: 'PR preview', url: record.url, token: record.token }, warm, config);
-    score(config, warm, warmRun.predictions);
-    diffPredictions('classification', warm, warmRun.predictions, warmRun.predictions, config.tolerance);
-    for (const n of [2_500, 5_000, 10_000]) {
-      const data = rows(n);
-      const cpu0 = process.cpuUsage();
-      const run = await predict({ role: 'PR preview', url: record.url, token: record.token }, data, config);
-      const t = performance.now();
-      score(config, data, run.predictions);
-      diffPredictions('classification', data, run.predictions, run.predictions, config.tolerance);
-      const cpu = process.cpuUsage(cpu0);
-      const cpuMs = (cpu.user + cpu.system) / 1000;
-      const ephenv = run.timing.ephenvMs + (performance.now() - t);
-      const wall = run.timing.totalMs + (performance.now() - t);
-      const line = [
-        String(n).padEnd(8),
-        String(run.timing.requests).padEnd(10),
-        wall.toFixed(0).padEnd(9),
-        ((n / wall) * 1000).toFixed(0).padEnd(9),
-        ephenv.toFixed(1).padEnd(11),
-        (wall - ephenv).toFixed(0).padEnd(12),
-        ((ephenv / n) * 1000).toFixed(1).padEnd(15),
-        `${((ephenv / wall) * 100).toFixed(2)}%`.padEnd(14),
-        `${cpuMs.toFixed(0)} ms (${((cpuMs / wall) * 100).toFixed(1)}%)`,
-      ];
-      console.log(line.join(''));
-    }
-    console.log('ephenv share = wall time inside ephenv code (bodies, answers, metrics, diff) / wall time; the goal is under 5%.');
-    console.log('node CPU = all CPU time of this process (ephenv code plus the HTTP client), independent of other load on the machine.');
-    console.log('');
-    console.log('Wall times inside ephenv code grow when other processes take the CPU. Figures from a shared machine: compare the ratios, not the absolute times.');
+    console.log(`evaluate through a local preview of ${PROJECT} (gateway ${record.url}), batch ${batchSize}, concurrency ${concurrency}`);
+    console.log(`load average at start: ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores: a machine shared with other test runs inflates wall times`);
+    await perRow(record.url, record.token);
+    fixed(root, record.url, record.token);
+    console.log(`\nload average at end: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   } finally {
     await destroyPreview(ref, {}, quiet);
     rmSync(root, { recursive: true, force: true });

@@ -1,9 +1,10 @@
-import { ensureVenv, isAlive, loadModelConfig, logsDir, readAtRef, refExists, startDetached, stopProcess, withPrefix, type Logger } from '@ephenv/core';
+import { ensureVenv, isAlive, loadModelConfig, logsDir, modelArtifactDir, startDetached, stopProcess, withPrefix, type Logger } from '@ephenv/core';
 import { startOnFreePort, waitForPing } from '@ephenv/preview';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { trainBase, type BaseTraining } from './train-base';
 
 const HOST = '127.0.0.1';
 
@@ -11,6 +12,8 @@ const HOST = '127.0.0.1';
 export interface LocalBaseline {
   url: string;
   pid: number;
+  /** How the base's `train` target ran: from Nx's cache or trained, and how long it took. */
+  training: BaseTraining;
   /** Stops the model server and removes the worktree; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -24,35 +27,9 @@ function git(cwd: string, args: string[]): string {
   }
 }
 
-/** Whether the model exists on the base ref (its ephenv.json is there). */
-export function existsOnBase(workspaceRoot: string, base: string, projectRoot: string): boolean {
-  if (!refExists(workspaceRoot, base)) throw new Error(`base ref "${base}" not found in this repository; fetch it (git fetch origin ${base}) or pass --base`);
-  return readAtRef(workspaceRoot, base, `${projectRoot}/ephenv.json`) !== undefined;
-}
-
-function runTrain(python: string, projectDir: string, output: string, log: Logger): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(python, [join(projectDir, 'train.py'), '--output', output], { cwd: projectDir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
-    let out = '';
-    const keep = (c: Buffer) => {
-      out = (out + c.toString()).slice(-20_000);
-    };
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code === 0) {
-        log.info(out.trim().split('\n').pop() ?? '');
-        resolve();
-      } else reject(new Error(`training the base's model failed (exit ${code}):\n${out.trim().split('\n').slice(-15).join('\n')}`));
-    });
-  });
-}
-
 /**
  * Takes the base ref's tree with `git worktree add --detach` into a temporary folder (the working
- * copy is not touched), runs the base's train.py in the virtualenv of the base's requirements,
- * and starts the base's model server on a free loopback port, the way the local provider runs a
+ * copy is not touched), runs the base's `train` target through Nx there (cached by Nx), and starts the base's model server on a free loopback port, the way the local provider runs a
  * preview's. Whatever fails after the worktree exists, the server is stopped and the worktree removed.
  */
 export async function startLocalBaseline(workspaceRoot: string, base: string, projectRoot: string, project: string, log: Logger): Promise<LocalBaseline> {
@@ -100,8 +77,8 @@ export async function startLocalBaseline(workspaceRoot: string, base: string, pr
     git(workspaceRoot, ['worktree', 'add', '--detach', '--quiet', tree, base]);
     const config = loadModelConfig(tree, projectRoot);
     const venv = await ensureVenv(workspaceRoot, config.projectDir);
-    const modelDir = join(root, 'model');
-    await runTrain(venv.python, config.projectDir, modelDir, withPrefix(log, `ephenv: base model (${base}) trained: `));
+    const training = await trainBase(workspaceRoot, tree, project, withPrefix(log, `ephenv: base model (${base}): `));
+    const modelDir = modelArtifactDir(tree, projectRoot);
     const logs = logsDir(workspaceRoot, project);
     mkdirSync(logs, { recursive: true });
     const logFile = join(logs, 'baseline-model.log');
@@ -117,7 +94,7 @@ export async function startLocalBaseline(workspaceRoot: string, base: string, pr
     });
     pid = started.pid;
     log.info(`ephenv: base model (${base}) serving on ${HOST}:${started.port} (pid ${started.pid})`);
-    return { url: `http://${HOST}:${started.port}`, pid: started.pid, stop };
+    return { url: `http://${HOST}:${started.port}`, pid: started.pid, training, stop };
   } catch (e) {
     await stop();
     throw e;

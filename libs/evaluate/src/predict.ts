@@ -59,6 +59,22 @@ function readPrediction(p: unknown, c: EvaluateConfig): Prediction {
   return { label, ...(ok && { probabilities: probs as Record<string, number> }) };
 }
 
+// Request bodies by data set and batching: the PR's preview and the baseline are sent the same
+// batches, so each body is serialized once for both (held as long as the rows are).
+const bodies = new WeakMap<EvalRow[], Map<string, string>>();
+
+function batchBody(rows: EvalRow[], b: number, batch: EvalRow[], config: EvaluateConfig): string {
+  let known = bodies.get(rows);
+  if (!known) bodies.set(rows, (known = new Map()));
+  const key = `${config.data.instancesKey}/${config.batchSize}/${b}`;
+  let body = known.get(key);
+  if (body === undefined) {
+    body = JSON.stringify({ [config.data.instancesKey]: batch.map((r) => r.instance) });
+    known.set(key, body);
+  }
+  return body;
+}
+
 /**
  * Sends every example to one model in batches of `batchSize` instances, at most `concurrency`
  * requests in flight, and returns the predictions in the data file's order. Any failure (no
@@ -85,7 +101,7 @@ export async function predict(endpoint: Endpoint, rows: EvalRow[], config: Evalu
     const batch = batches[b];
     const where = `batch ${b + 1} of ${batches.length} (data lines ${batch[0].line}-${batch[batch.length - 1].line})`;
     let t = performance.now();
-    const body = JSON.stringify({ [config.data.instancesKey]: batch.map((r) => r.instance) });
+    const body = batchBody(rows, b, batch, config);
     ephenvMs += performance.now() - t;
     let status: number;
     let text: string;

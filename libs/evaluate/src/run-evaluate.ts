@@ -2,7 +2,8 @@ import { loadModelConfig, readRecord, stdioLogger, type EvaluateConfig, type Log
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { existsOnBase, startLocalBaseline, type LocalBaseline } from './baseline';
+import { existsOnBase } from './base-ref';
+import { startLocalBaseline, type LocalBaseline } from './baseline';
 import { readDataset } from './dataset';
 import { diffPredictions } from './diff';
 import { predict, type Endpoint, type Prediction } from './predict';

@@ -35,7 +35,7 @@ describe('evaluate: the PR preview against the base ref model, in a real git rep
     ws.git('checkout', '--quiet', '-b', 'pr');
   }, 600_000);
   afterAll(async () => {
-    for (const project of ['iris', 'iris-new']) await destroyPreview(ref(project), {}, quiet);
+    for (const project of ['iris', 'iris-new', 'iris-example']) await destroyPreview(ref(project), {}, quiet);
     ws?.cleanup();
   });
 
@@ -130,6 +130,23 @@ describe('evaluate: the PR preview against the base ref model, in a real git rep
     expect(report.error).toMatch(new RegExp(`the PR preview at ${record.url} stopped answering during the evaluation \\(batch \\d+ of 10 \\(data lines \\d+-\\d+\\): (ECONNREFUSED|ECONNRESET|UND_ERR_SOCKET|other side closed)`));
     expect(readFileSync(files.junit, 'utf8')).toMatch(/<error message="the PR preview at/);
     expect(existsSync(files.json)).toBe(true);
+  }, 600_000);
+
+  it("the example's own evaluate section (train.py's held-out split), base = HEAD: 0 of 60 changed, every metric equal, passes", async () => {
+    ws.addModel('iris-example', { exampleSection: true });
+    ws.git('add', '-A');
+    ws.git('commit', '--quiet', '-m', 'the example model as generated');
+    await deploy('iris-example');
+    let baseline: LocalBaseline | undefined;
+    const { success, report } = await runEvaluate({ base: 'HEAD' }, { ...ref('iris-example'), logger: quiet, onBaseline: (b) => (baseline = b) });
+    expect(report.error).toBeUndefined();
+    expect(success).toBe(true);
+    expect(report.data).toMatchObject({ file: 'dist/apps/iris-example/model/evaluation.jsonl', rows: 60 });
+    expect(report.diff).toMatchObject({ total: 60, changed: 0 });
+    expect(report.metrics.map((m) => m.metric)).toEqual(['accuracy', 'balanced_accuracy', 'precision_macro', 'recall_macro', 'f1_macro', 'log_loss']);
+    for (const m of report.metrics) expect(m.change, m.metric).toBe(0);
+    expect(report.metrics.filter((m) => m.status === 'pass').map((m) => m.metric)).toEqual(['accuracy', 'f1_macro', 'log_loss']);
+    expect(isAlive(baseline!.pid)).toBe(false);
   }, 600_000);
 
   it('without a preview: says how to start one', async () => {

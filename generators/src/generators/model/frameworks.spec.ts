@@ -13,13 +13,17 @@ interface Expected {
   pins: string[];
   classes: string[];
   featureCount: number;
-  /** A feature the data set's own name was made an identifier for. */
+  /** A feature by its identifier (the data set's own name, made an identifier where it was not one). */
   renamedFeature: string;
   examples: string[];
   systemPackages: string[];
+  /** What `pip install` in the Dockerfile adds to the requirements (PyTorch's CPU wheel index). */
+  dockerPipArgs: string;
 }
 
-const EXPECTED: Record<'lightgbm' | 'onnx', Expected> = {
+const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
+
+const EXPECTED: Record<'lightgbm' | 'pytorch' | 'onnx', Expected> = {
   lightgbm: {
     artifact: 'model.txt',
     pins: ['lightgbm==4.7.0', 'numpy==2.1.3', 'scikit-learn==1.6.1', 'fastapi==0.142.2'],
@@ -28,6 +32,17 @@ const EXPECTED: Record<'lightgbm' | 'onnx', Expected> = {
     renamedFeature: 'od280_od315_of_diluted_wines',
     examples: ['batch', 'class_0', 'class_1', 'class_2'],
     systemPackages: ['libgomp1'],
+    dockerPipArgs: '',
+  },
+  pytorch: {
+    artifact: 'model.pt',
+    pins: ['torch==2.13.0+cpu', 'numpy==2.1.3', 'scikit-learn==1.6.1', 'fastapi==0.142.2'],
+    classes: DIGITS,
+    featureCount: 64,
+    renamedFeature: 'pixel_7_7',
+    examples: ['batch', ...DIGITS],
+    systemPackages: [],
+    dockerPipArgs: ' --extra-index-url https://download.pytorch.org/whl/cpu',
   },
   onnx: {
     artifact: 'model.onnx',
@@ -37,6 +52,7 @@ const EXPECTED: Record<'lightgbm' | 'onnx', Expected> = {
     renamedFeature: 'worst_concave_points',
     examples: ['batch', 'benign', 'malignant'],
     systemPackages: [],
+    dockerPipArgs: '',
   },
 };
 
@@ -61,10 +77,14 @@ describe('model generator --framework', () => {
         expect(readProjectConfiguration(tree, 'svc').tags).toContain(`framework:${framework}`);
         const requirements = read('requirements.txt').trim().split('\n');
         for (const pin of expected.pins) expect(requirements).toContain(pin);
-        for (const line of requirements) expect(line, 'every requirement is pinned').toMatch(/^[a-z0-9-]+==[0-9.]+$/);
+        // Pinned to one release (a local version such as torch's +cpu build included).
+        // The one other line allowed: the index of a build PyPI does not have (torch's +cpu), so the
+        // runner's venv and the image install the same wheel.
+        for (const line of requirements) expect(line, 'every requirement is pinned').toMatch(/^([a-z0-9-]+==[0-9.]+(\+[a-z0-9]+)?|--extra-index-url https:\/\/download\.pytorch\.org\/whl\/cpu)$/);
         const dockerfile = read('Dockerfile');
         if (expected.systemPackages.length) expect(dockerfile).toContain(`apt-get install --yes --no-install-recommends ${expected.systemPackages.join(' ')}`);
         else expect(dockerfile).not.toContain('apt-get');
+        expect(dockerfile).toContain(`RUN pip install --no-cache-dir${expected.dockerPipArgs} -r requirements.txt`);
         expect(dockerfile).toContain('ENTRYPOINT ["serve"]');
         // Nothing of the iris template leaks into another framework's service.
         for (const file of ['train.py', 'src/inference/app.py', 'src/inference/model.py', 'schemas/input.schema.json', 'load/k6.js']) {
@@ -115,6 +135,39 @@ describe('model generator --framework', () => {
     });
   }
 
+  describe('pytorch', () => {
+    it('trains reproducibly and serves the state_dict in inference mode on the container\'s CPUs', async () => {
+      const { read } = await generate('pytorch');
+      const train = read('train.py');
+      expect(train).toContain('torch.manual_seed(SEED)');
+      expect(train).toContain('torch.use_deterministic_algorithms(True)');
+      expect(train).toContain('torch.set_num_threads(1)');
+      expect(train).toContain('torch.save(network.state_dict(), output / "model.pt")');
+      expect(train).toContain('from sklearn.datasets import load_digits');
+      // The network is defined once, in the code the image ships.
+      expect(train).toContain('from inference.model import Classifier');
+      expect(train).not.toMatch(/^class /m);
+      const model = read('src/inference/model.py');
+      expect(model).toMatch(/^class Classifier\(nn\.Module\):$/m);
+      expect(model).toContain('with torch.inference_mode():');
+      expect(model).toContain('torch.set_num_threads(threads)');
+      expect(model).toContain('os.sched_getaffinity(0)');
+      expect(model).toContain('Path("/sys/fs/cgroup/cpu.max")');
+      expect(model).toContain('weights_only=True');
+      expect(read('tests/test_model.py')).toContain('def test_training_twice_gives_the_same_weights_and_held_out_rows');
+    });
+
+    it('bounds each pixel at 16, the scale of scikit-learn\'s digits', async () => {
+      const { json } = await generate('pytorch');
+      const pixels = Object.values(json('schemas/input.schema.json').definitions.instance.properties) as { minimum: number; maximum: number }[];
+      expect(pixels).toHaveLength(64);
+      expect(new Set(pixels.map((p) => `${p.minimum}..${p.maximum}`))).toEqual(new Set(['0..16']));
+      const batch = json('schemas/examples/batch.json');
+      expect(batch.request.instances.length).toBeGreaterThan(1);
+      expect(batch.request.instances.flatMap((row: Record<string, number>) => Object.values(row)).every((v: number) => Number.isInteger(v) && v >= 0 && v <= 16)).toBe(true);
+    });
+  });
+
   it('keeps the scikit-learn container free of system packages and extra indexes', async () => {
     const { read, json } = await generate('sklearn');
     expect(json('ephenv.json').framework).toBe('sklearn');
@@ -125,7 +178,7 @@ describe('model generator --framework', () => {
   it('refuses an unknown framework, naming the flag and the choices', async () => {
     const tree = createTreeWithEmptyWorkspace();
     await expect(modelGenerator(tree, { name: 'svc', framework: 'xgboost' as never, skipFormat: true })).rejects.toThrow(
-      '--framework xgboost is not supported; choose one of: sklearn, lightgbm, onnx.',
+      '--framework xgboost is not supported; choose one of: sklearn, lightgbm, pytorch, onnx.',
     );
     expect(tree.exists('apps/svc')).toBe(false);
   });

@@ -5,7 +5,7 @@ export interface ModelGeneratorSchema {
   instanceType?: string;
   productionInstanceType?: string;
   maxBatchSize?: number;
-  framework?: 'sklearn' | 'lightgbm' | 'onnx';
+  framework?: 'sklearn' | 'lightgbm' | 'pytorch' | 'onnx';
   /** A Yeoman generator (package name or path) whose output is the container and serving code. */
   template?: string;
   /** Answers to the Yeoman generator's questions: a JSON object or a path to a JSON file. */

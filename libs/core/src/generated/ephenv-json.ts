@@ -12,7 +12,7 @@ export interface EphenvJson {
   /**
    * The ML framework the server template was generated for.
    */
-  framework: "sklearn" | "lightgbm" | "onnx";
+  framework: "sklearn" | "lightgbm" | "pytorch" | "onnx";
   /**
    * How the preview's SageMaker endpoint is provisioned.
    */
@@ -243,7 +243,7 @@ export interface EphenvJsonWithDefaults {
   /**
    * The ML framework the server template was generated for.
    */
-  framework: "sklearn" | "lightgbm" | "onnx";
+  framework: "sklearn" | "lightgbm" | "pytorch" | "onnx";
   /**
    * How the preview's SageMaker endpoint is provisioned.
    */
