@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { trainBase, type BaseTraining } from './train-base';
+import { nxInstalled, trainBase, trainDirectly, type BaseTraining } from './train-base';
 
 const HOST = '127.0.0.1';
 
@@ -77,8 +77,11 @@ export async function startLocalBaseline(workspaceRoot: string, base: string, pr
     git(workspaceRoot, ['worktree', 'add', '--detach', '--quiet', tree, base]);
     const config = loadModelConfig(tree, projectRoot);
     const venv = await ensureVenv(workspaceRoot, config.projectDir);
-    const training = await trainBase(workspaceRoot, tree, project, withPrefix(log, `ephenv: base model (${base}): `));
     const modelDir = modelArtifactDir(tree, projectRoot);
+    const trainLog = withPrefix(log, `ephenv: base model (${base}): `);
+    const training = nxInstalled(workspaceRoot)
+      ? await trainBase(workspaceRoot, tree, project, trainLog)
+      : await trainDirectly(venv.python, config.projectDir, modelDir, trainLog);
     const logs = logsDir(workspaceRoot, project);
     mkdirSync(logs, { recursive: true });
     const logFile = join(logs, 'baseline-model.log');

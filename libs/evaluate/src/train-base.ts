@@ -18,6 +18,16 @@ const CACHE_HIT = /\[(local cache|remote cache|existing outputs match the cache,
 // NX_WORKSPACE_ROOT_PATH and could mistake `train` for a loop (NX_INVOCATION_ROOT_PID).
 const TASK_VARIABLES = /^NX_(TASK_|TERMINAL_|WORKSPACE_ROOT|INVOCATION_ROOT_PID$|STREAM_OUTPUT$|PREFIX_OUTPUT$|SET_CLI$)|^LERNA_PACKAGE_NAME$/;
 
+/** Whether the workspace has Nx installed (its node_modules), so the base can be trained through it. */
+export function nxInstalled(workspaceRoot: string): boolean {
+  try {
+    createRequire(join(workspaceRoot, 'package.json')).resolve('nx/package.json');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function nxBin(workspaceRoot: string): string {
   let manifest: string;
   try {
@@ -74,6 +84,34 @@ export function trainBase(workspaceRoot: string, tree: string, project: string, 
       const cached = CACHE_HIT.test(out);
       log.info(`nx run ${project}:train ${cached ? "read from Nx's cache" : 'trained'} in ${(ms / 1000).toFixed(1)} s`);
       done({ cached, ms });
+    });
+  });
+}
+
+/**
+ * Where Nx is not installed (a repository that has not run `npm install`, or holds only model
+ * folders): the base's train.py, run directly in the virtualenv of the base's requirements into
+ * `output`. Nothing is cached; the log says so.
+ */
+export function trainDirectly(python: string, projectDir: string, output: string, log: Logger): Promise<BaseTraining> {
+  const started = performance.now();
+  return new Promise((done, fail) => {
+    const child = spawn(python, [join(projectDir, 'train.py'), '--output', output], { cwd: projectDir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
+    let out = '';
+    const keep = (c: Buffer) => {
+      out = (out + c.toString()).slice(-20_000);
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    child.on('error', fail);
+    child.on('close', (code) => {
+      const ms = performance.now() - started;
+      if (code !== 0) {
+        fail(new Error(`training the base's model failed: train.py exited ${code}:\n${out.trim().split('\n').slice(-15).join('\n')}`));
+        return;
+      }
+      log.info(`Nx is not installed here (no node_modules/nx): train.py run directly, not cached, in ${(ms / 1000).toFixed(1)} s`);
+      done({ cached: false, ms });
     });
   });
 }
