@@ -55,8 +55,14 @@ function readPrediction(p: unknown, c: EvaluateConfig): Prediction {
     throw new Error(`a prediction is a class or an object with a class in "${r.labelKey}" (evaluate.response.labelKey); got ${snippet(JSON.stringify(p))}`);
   }
   const probs = o[r.probabilitiesKey];
-  const ok = probs !== null && typeof probs === 'object' && Object.values(probs).every((v) => typeof v === 'number');
-  return { label, ...(ok && { probabilities: probs as Record<string, number> }) };
+  return allNumbers(probs) ? { label, probabilities: probs } : { label };
+}
+
+/** An object whose every value is a number (checked in place: no array per prediction). */
+function allNumbers(o: unknown): o is Record<string, number> {
+  if (o === null || typeof o !== 'object') return false;
+  for (const k in o) if (typeof (o as Record<string, unknown>)[k] !== 'number') return false;
+  return true;
 }
 
 // Request bodies by data set and batching: the PR's preview and the baseline are sent the same

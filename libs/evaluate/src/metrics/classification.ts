@@ -60,6 +60,14 @@ export function classificationMetrics(yTrue: Label[], yPred: Label[], probabilit
  * -ln(p of the expected class), each probability clipped to [eps, 1 - eps] and not renormalised
  * (1.6 warns when rows do not sum to 1 but uses them as they are).
  */
+function sameKeys(row: Record<string, number>, classes: string[]): boolean {
+  let n = 0;
+  for (const k in row) if (Object.prototype.hasOwnProperty.call(row, k)) n++;
+  if (n !== classes.length) return false;
+  for (let c = 0; c < classes.length; c++) if (!(classes[c] in row)) return false;
+  return true;
+}
+
 export function logLoss(yTrue: Label[], probabilities: Record<string, number>[]): number {
   if (probabilities.length !== yTrue.length) throw new Error(`${yTrue.length} expected labels but ${probabilities.length} probability rows`);
   const classes = Object.keys(probabilities[0] ?? {}).sort();
@@ -67,8 +75,9 @@ export function logLoss(yTrue: Label[], probabilities: Record<string, number>[])
   let sum = 0;
   for (let i = 0; i < yTrue.length; i++) {
     const row = probabilities[i];
-    // Same classes as the first row: as many keys, each of the first row's present (no per-row sort: linear).
-    if (Object.keys(row).length !== classes.length || !classes.every((c) => c in row)) {
+    // Same classes as the first row: as many keys, each of the first row's present (no per-row sort
+    // or array: linear, and nothing allocated per row).
+    if (!sameKeys(row, classes)) {
       throw new Error(`example ${i + 1}: the probabilities are of classes ${Object.keys(row).sort().join(', ')}, other examples' of ${classes.join(', ')}; every answer must cover the same classes`);
     }
     const key = String(yTrue[i]);

@@ -6,7 +6,9 @@ export type { Label };
  * scikit-learn's `unique_labels` (numbers numerically, strings by code point; mixing both is an error there and here).
  */
 export function sortedLabels(...lists: Label[][]): Label[] {
-  const all = [...new Set(lists.flat())];
+  const seen = new Set<Label>();
+  for (const list of lists) for (let i = 0; i < list.length; i++) seen.add(list[i]);
+  const all = [...seen];
   const numbers = all.filter((l) => typeof l === 'number').length;
   if (numbers > 0 && numbers < all.length) {
     throw new Error(`labels mix numbers and strings (${all.slice(0, 6).map((l) => JSON.stringify(l)).join(', ')}): the data file's expected labels and the model's predicted labels must be of one type`);
