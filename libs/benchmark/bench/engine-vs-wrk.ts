@@ -2,11 +2,12 @@
  * How much CPU the embedded engine spends per request, next to wrk's, against the same
  * keep-alive loopback server; and what a million recorded iterations cost in memory.
  *
- *   node -r @swc-node/register libs/benchmark/bench/engine-vs-wrk.ts [--seconds 10] [--connections 16] [--rate 3000]
+ *   npm run bench:engine-vs-wrk -- [--runs 3] [--seconds 10] [--connections 16] [--rate 3000]
  *
  * Needs wrk (Debian: apt-get install -y wrk). Targets: embedded CPU/request <= 2.5x wrk's;
- * a million samples < 150 MB. The server runs in its own process; wrk gets one thread (one
- * core), like the engine's single event loop. wrk's CPU time is read from our own children's
+ * a million samples < 150 MB. Each run measures wrk and both engine models in turn; the ratios are
+ * printed per run and as the median and range of --runs runs. The server runs in its own process;
+ * wrk gets one thread (one core), like the engine's single event loop. wrk's CPU time is read from our own children's
  * accounting (/proc/self/stat cutime+cstime, credited when it exits); the engine's with
  * process.cpuUsage() inside its child process, around the run only (not module loading).
  */
@@ -43,6 +44,13 @@ interface EngineChildResult {
   retainedMb: number;
   p95Ms: number;
 }
+
+const median = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+const spread = (xs: number[]) => `${median(xs).toFixed(2)}x (${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)})`;
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -178,6 +186,7 @@ async function memoryChild(): Promise<void> {
 async function main(): Promise<void> {
   const seconds = arg('seconds', 10);
   const connections = arg('connections', 16);
+  const runs = arg('runs', 3);
   try {
     execFileSync('wrk', ['--version'], { stdio: 'ignore' });
   } catch (e) {
@@ -193,28 +202,41 @@ async function main(): Promise<void> {
     console.log(`server ${server.url} (pid ${server.child.pid}); ${seconds}s per run, ${connections} connections; CLK_TCK ${clockTicks}`);
     await runWrk(server.url, 1, connections, dir); // warm the server up
 
-    const wrk = await runWrk(server.url, seconds, connections, dir);
-    const wrkPerReq = wrk.cpuUs / wrk.requests;
-    console.log(`wrk:            ${wrk.requests} requests (${wrk.perSec.toFixed(0)}/s, non-2xx ${wrk.non2xx}), CPU ${(wrk.cpuUs / 1e6).toFixed(2)}s = ${wrkPerReq.toFixed(1)} µs/request`);
+    const closedRatios: number[] = [];
+    const openRatios: number[] = [];
+    // The open model's rate: --rate, else 30% of the first closed run's throughput, kept for every run.
+    let rate = arg('rate', 0);
+    for (let i = 1; i <= runs; i++) {
+      console.log(`run ${i}/${runs}`);
+      const wrk = await runWrk(server.url, seconds, connections, dir);
+      const wrkPerReq = wrk.cpuUs / wrk.requests;
+      console.log(`  wrk:            ${wrk.requests} requests (${wrk.perSec.toFixed(0)}/s, non-2xx ${wrk.non2xx}), CPU ${(wrk.cpuUs / 1e6).toFixed(2)}s = ${wrkPerReq.toFixed(1)} µs/request`);
 
-    const closed = await runEngineChild({ url: server.url, scenario: { executor: 'constant-vus', vus: connections, duration: `${seconds}s` } });
-    const closedPerReq = closed.cpuUs / closed.requests;
-    console.log(
-      `embedded (constant-vus ${connections}):  ${closed.requests} requests (${((closed.requests * 1000) / closed.wallMs).toFixed(0)}/s, failed ${closed.failed}), ` +
-        `CPU ${(closed.cpuUs / 1e6).toFixed(2)}s = ${closedPerReq.toFixed(1)} µs/request, p95 ${closed.p95Ms.toFixed(2)}ms, RSS ${closed.rssMb.toFixed(0)} MB (${closed.retainedMb.toFixed(0)} MB retained)`,
-    );
+      const closed = await runEngineChild({ url: server.url, scenario: { executor: 'constant-vus', vus: connections, duration: `${seconds}s` } });
+      const closedPerReq = closed.cpuUs / closed.requests;
+      console.log(
+        `  embedded (constant-vus ${connections}):  ${closed.requests} requests (${((closed.requests * 1000) / closed.wallMs).toFixed(0)}/s, failed ${closed.failed}), ` +
+          `CPU ${(closed.cpuUs / 1e6).toFixed(2)}s = ${closedPerReq.toFixed(1)} µs/request, p95 ${closed.p95Ms.toFixed(2)}ms, RSS ${closed.rssMb.toFixed(0)} MB (${closed.retainedMb.toFixed(0)} MB retained)`,
+      );
 
-    const rate = arg('rate', Math.max(100, Math.round((closed.requests / seconds) * 0.3 / 100) * 100));
-    const open = await runEngineChild({
-      url: server.url,
-      scenario: { executor: 'constant-arrival-rate', rate, duration: `${seconds}s`, preAllocatedVUs: connections, maxVUs: connections * 8 },
-    });
-    const openPerReq = open.cpuUs / open.requests;
+      rate ||= Math.max(100, Math.round(((closed.requests / seconds) * 0.3) / 100) * 100);
+      const open = await runEngineChild({
+        url: server.url,
+        scenario: { executor: 'constant-arrival-rate', rate, duration: `${seconds}s`, preAllocatedVUs: connections, maxVUs: connections * 8 },
+      });
+      const openPerReq = open.cpuUs / open.requests;
+      console.log(
+        `  embedded (constant-arrival-rate ${rate}/s): ${open.requests} requests, dropped ${open.dropped}, failed ${open.failed}, ` +
+          `CPU ${(open.cpuUs / 1e6).toFixed(2)}s = ${openPerReq.toFixed(1)} µs/request, p95 ${open.p95Ms.toFixed(2)}ms, RSS ${open.rssMb.toFixed(0)} MB (${open.retainedMb.toFixed(0)} MB retained)`,
+      );
+      closedRatios.push(closedPerReq / wrkPerReq);
+      openRatios.push(openPerReq / wrkPerReq);
+      console.log(`  ratio embedded/wrk CPU per request: constant-vus ${(closedPerReq / wrkPerReq).toFixed(2)}x, constant-arrival-rate ${(openPerReq / wrkPerReq).toFixed(2)}x`);
+    }
     console.log(
-      `embedded (constant-arrival-rate ${rate}/s): ${open.requests} requests, dropped ${open.dropped}, failed ${open.failed}, ` +
-        `CPU ${(open.cpuUs / 1e6).toFixed(2)}s = ${openPerReq.toFixed(1)} µs/request, p95 ${open.p95Ms.toFixed(2)}ms, RSS ${open.rssMb.toFixed(0)} MB (${open.retainedMb.toFixed(0)} MB retained)`,
+      `ratio embedded/wrk CPU per request, median (min-max) of ${runs} run(s): constant-vus ${spread(closedRatios)}, ` +
+        `constant-arrival-rate ${spread(openRatios)} (target <= 2.5x)`,
     );
-    console.log(`ratio embedded/wrk CPU per request: constant-vus ${(closedPerReq / wrkPerReq).toFixed(2)}x, constant-arrival-rate ${(openPerReq / wrkPerReq).toFixed(2)}x (target <= 2.5x)`);
 
     const { code, stdout } = await run(process.execPath, [...process.execArgv, '--expose-gc', __filename, '--memory-child']);
     if (code !== 0) throw new Error(`memory child exited with ${code}`);

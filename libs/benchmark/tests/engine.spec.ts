@@ -96,6 +96,28 @@ describe('embedded engine against a loopback server', () => {
     expect(iteration).toBeGreaterThanOrEqual(sum('duration') + sum('connecting') + sum('blocked') - 0.5);
   });
 
+  it('gives each VU a connection of its own and takes free VUs in turn, as k6 does; each VU cycles the examples by its own iteration count', async () => {
+    server = await startLoopbackServer((_req, res) => json(res, 200, PREDICTION));
+    const bodies = [Buffer.from('{"instances":[1]}'), Buffer.from('{"instances":[2]}'), Buffer.from('{"instances":[3]}')];
+    const { plan } = resolveScenario({ executor: 'constant-arrival-rate', rate: 40, duration: '1s', preAllocatedVUs: 4, maxVUs: 4 });
+    const r = await runEmbedded({ url: server.url, token: TOKEN, bodies, plan, thresholds: [] });
+    const received = server.received;
+    expect(received.length).toBe(counter(r, 'http_reqs').value);
+    expect(received.length).toBeGreaterThanOrEqual(20);
+    // The four pre-allocated VUs start the first four iterations, each on its own connection
+    // (k6 measured: 5 VUs at 20/s send on 5 connections in turn), and no VU opens a second one.
+    expect(new Set(received.slice(0, 4).map((x) => x.port)).size).toBe(4);
+    expect(new Set(received.map((x) => x.port)).size).toBe(4);
+    // The k-th request on a connection is its VU's k-th iteration: bodies[k % 3] (load/k6.js's
+    // `bodies[__ITER % bodies.length]`).
+    const sentOn = new Map<number, number>();
+    for (const x of received) {
+      const k = sentOn.get(x.port) ?? 0;
+      sentOn.set(x.port, k + 1);
+      expect(x.body).toBe(bodies[k % 3].toString());
+    }
+  });
+
   it('a 1s server stall shows in p99 from the scheduled start, and iterations that found no free VU are dropped', async () => {
     let stallUntil = 0;
     let stalled = false;

@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { buildConnector, Pool, type Dispatcher } from 'undici';
+import { buildConnector, Client, type Dispatcher } from 'undici';
 
 /** How a new connection was made (k6's http_req_blocked end, connecting, tls_handshaking). */
 export interface ConnectionTiming {
@@ -11,31 +11,49 @@ export interface ConnectionTiming {
 }
 
 /**
- * The preview's `POST /invocations`, behind a keep-alive undici Pool with one connection per VU
- * (as each k6 VU has its own), counting the bytes every socket writes and reads: data_sent and
- * data_received are what went over the wire, headers included.
+ * The preview's `POST /invocations` as k6's VUs send it: each VU has a keep-alive connection of its
+ * own (an undici Client, connected on the VU's first request) and its own iteration counter, which
+ * picks the example as the generated load/k6.js does (`bodies[__ITER % bodies.length]`). Every
+ * socket's bytes are counted: data_sent and data_received are what went over the wire, headers
+ * included.
  */
 export class HttpTarget {
   /** The full request URL, also the `name`/`url` tag of every sample. */
   readonly url: string;
-  private readonly pool: Pool;
+  private readonly origin: string;
+  private readonly connector: ReturnType<typeof buildConnector>;
+  private readonly clients: Client[] = [];
+  /** Iterations each VU has started: k6's `__ITER`. */
+  private readonly iterations: number[] = [];
   private readonly requests: Dispatcher.DispatchOptions[];
   private readonly live = new Set<Socket>();
   private closedSent = 0;
   private closedReceived = 0;
-  private next = 0;
   /** A connection that is ready but has not carried a request yet (see `takeNewConnection`). */
   private fresh: ConnectionTiming | undefined;
 
-  /** `bodies`: the serialized example requests, sent round robin. */
-  constructor(baseUrl: string, token: string, bodies: Buffer[], connections: number) {
+  /** `bodies`: the serialized example requests. */
+  constructor(baseUrl: string, token: string, bodies: Buffer[]) {
     if (bodies.length === 0) throw new Error('no request bodies to send: the model has no examples');
     const base = new URL(baseUrl);
     const path = `${base.pathname.replace(/\/+$/, '')}/invocations`;
+    this.origin = base.origin;
     this.url = `${base.origin}${path}`;
-    const connector = buildConnector({ timeout: 10_000 });
-    this.pool = new Pool(base.origin, {
-      connections,
+    this.connector = buildConnector({ timeout: 10_000 });
+    this.requests = bodies.map((body) => ({
+      origin: base.origin,
+      path,
+      method: 'POST',
+      body,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'user-agent': 'ephenv-benchmark' },
+    }));
+  }
+
+  /** VU `vu`'s connection: one undici Client, connecting on its first request. */
+  private client(vu: number): Client {
+    const existing = this.clients[vu];
+    if (existing) return existing;
+    const client = new Client(this.origin, {
       pipelining: 1,
       keepAliveTimeout: 60_000,
       // k6's default request timeout: a request without an answer after 60s fails (status 0).
@@ -44,7 +62,7 @@ export class HttpTarget {
       connect: (options, callback) => {
         const startedAt = performance.now();
         let tcpAt = 0;
-        const socket = connector(options, (err, connected) => {
+        const socket = this.connector(options, (err, connected) => {
           if (err) return callback(err, null);
           const readyAt = performance.now();
           this.track(connected!);
@@ -61,13 +79,8 @@ export class HttpTarget {
         (socket as unknown as Socket | undefined)?.once?.('connect', () => (tcpAt = performance.now()));
       },
     });
-    this.requests = bodies.map((body) => ({
-      origin: base.origin,
-      path,
-      method: 'POST',
-      body,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'user-agent': 'ephenv-benchmark' },
-    }));
+    this.clients[vu] = client;
+    return client;
   }
 
   private track(socket: Socket): void {
@@ -89,11 +102,11 @@ export class HttpTarget {
     return fresh;
   }
 
-  /** Sends the next example; the handler receives the response. */
-  send(handler: Dispatcher.DispatchHandler): void {
-    const request = this.requests[this.next];
-    this.next = (this.next + 1) % this.requests.length;
-    this.pool.dispatch(request, handler);
+  /** VU `vu` sends its next example on its own connection; the handler receives the response. */
+  send(vu: number, handler: Dispatcher.DispatchHandler): void {
+    const iteration = this.iterations[vu] ?? 0;
+    this.iterations[vu] = iteration + 1;
+    this.client(vu).dispatch(this.requests[iteration % this.requests.length], handler);
   }
 
   bytesSent(): number {
@@ -110,6 +123,6 @@ export class HttpTarget {
 
   /** Closes every connection; requests still in flight fail (they are interrupted iterations). */
   async destroy(): Promise<void> {
-    await this.pool.destroy();
+    await Promise.all(this.clients.map((client) => client.destroy()));
   }
 }

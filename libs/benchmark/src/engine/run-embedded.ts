@@ -11,7 +11,7 @@ import { startWarmUpTarget, WARM_UP_PLAN } from './warm-up';
 export interface EmbeddedRunOptions {
   url: string;
   token: string;
-  /** Serialized example requests, sent round robin. */
+  /** Serialized example requests: each VU goes round them by its own iteration count (k6's __ITER). */
   bodies: Buffer[];
   plan: ScenarioPlan;
   /** Parsed thresholds: abortOnFail ones are evaluated during the run. */
@@ -94,6 +94,8 @@ class Exchange {
   constructor(
     private readonly run: EmbeddedRun,
     private readonly target: HttpTarget,
+    /** The VU running this iteration: its connection carries the request. */
+    readonly vu: number,
     readonly scheduledAt: number,
     /** Handed to the connection pool: k6's blocked starts. */
     readonly dispatchedAt: number,
@@ -174,7 +176,12 @@ class EmbeddedRun {
 
   private t0 = 0;
   private startedAt = new Date();
-  private free = 0;
+  /**
+   * VUs waiting for an iteration, longest-waiting first: k6's VUs wait on one Go channel, whose
+   * receivers are served in order, so an arrival-rate run cycles through all its VUs and their
+   * connections (a pool would keep reusing the first free connection).
+   */
+  private readonly free: number[] = [];
   private busy = 0;
   private allocated = 0;
   private allocating = false;
@@ -193,7 +200,7 @@ class EmbeddedRun {
   constructor(private readonly options: EmbeddedRunOptions) {
     this.plan = options.plan;
     this.maxVUs = this.plan.executor === 'constant-vus' ? this.plan.vus : this.plan.maxVUs;
-    this.target = new HttpTarget(options.url, options.token, options.bodies, this.maxVUs);
+    this.target = new HttpTarget(options.url, options.token, options.bodies);
     for (const t of options.thresholds) {
       if (t.tags.length > 0) this.registry.addSubmetric(t.name, t.metric, t.tags);
     }
@@ -238,14 +245,14 @@ class EmbeddedRun {
       if (this.plan.executor === 'constant-vus') {
         this.allocated = this.plan.vus;
         this.sample();
-        for (let i = 0; i < this.plan.vus; i++) {
+        for (let vu = 0; vu < this.plan.vus; vu++) {
           this.busy++;
-          this.iterate(0);
+          this.iterate(vu, 0);
         }
         this.after(this.plan.durationMs, () => this.stop());
       } else {
         this.allocated = this.plan.preAllocatedVUs;
-        this.free = this.plan.preAllocatedVUs;
+        for (let vu = 0; vu < this.allocated; vu++) this.free.push(vu);
         this.sample();
         this.nextArrival = arrivalSchedule(this.plan);
         this.nextAt = this.nextArrival();
@@ -288,10 +295,10 @@ class EmbeddedRun {
    * dropped_iterations), and then one more VU is allocated in the background if maxVUs allows.
    */
   private arrive(scheduledAt: number): void {
-    if (this.free > 0) {
-      this.free--;
+    const vu = this.free.shift();
+    if (vu !== undefined) {
       this.busy++;
-      this.iterate(scheduledAt);
+      this.iterate(vu, scheduledAt);
       return;
     }
     this.m.dropped.add(1, this.tagged ? { scenario: 'default' } : undefined);
@@ -300,17 +307,16 @@ class EmbeddedRun {
     setImmediate(() => {
       this.allocating = false;
       if (this.stopping) return;
-      this.allocated++;
-      this.free++;
+      this.free.push(this.allocated++);
       this.m.vusMax.add(this.allocated);
     });
   }
 
-  private iterate(scheduledAt: number): void {
+  private iterate(vu: number, scheduledAt: number): void {
     const now = performance.now();
     // constant-vus has no schedule: an iteration is due when its VU is free.
     const scheduled = this.plan.executor === 'constant-vus' ? now : this.t0 + scheduledAt;
-    this.target.send(new Exchange(this, this.target, scheduled, now));
+    this.target.send(vu, new Exchange(this, this.target, vu, scheduled, now));
   }
 
   complete(ex: Exchange, networkError: boolean): void {
@@ -349,7 +355,7 @@ class EmbeddedRun {
     m.fromSchedule.add(end - ex.scheduledAt, scenarioTags);
     this.options.progress?.record(end - ex.scheduledAt);
     this.options.timeline?.record(end - this.t0, end - sendingAt, failed);
-    this.release();
+    this.release(ex.vu);
   }
 
   private check(counts: { passes: number; fails: number }, name: string, ok: boolean): void {
@@ -358,13 +364,13 @@ class EmbeddedRun {
     this.m.checks.add(ok ? 1 : 0, this.tagged ? { check: name, scenario: 'default' } : undefined);
   }
 
-  private release(): void {
+  private release(vu: number): void {
     if (this.plan.executor === 'constant-vus' && !this.stopping) {
-      this.iterate(0);
+      this.iterate(vu, 0);
       return;
     }
     this.busy--;
-    this.free++;
+    this.free.push(vu);
     if (this.stopping && this.busy === 0) this.finish();
   }
 

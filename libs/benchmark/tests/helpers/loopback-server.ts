@@ -5,6 +5,8 @@ export interface Received {
   body: string;
   authorization?: string;
   at: number;
+  /** The client's port: one per connection. */
+  port: number;
 }
 
 export interface LoopbackServer {
@@ -26,7 +28,7 @@ export async function startLoopbackServer(
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
-      received.push({ body, authorization: req.headers.authorization, at: Date.now() });
+      received.push({ body, authorization: req.headers.authorization, at: Date.now(), port: req.socket.remotePort! });
       respond(req, res, received.length, body);
     });
   });
