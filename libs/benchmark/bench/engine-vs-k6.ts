@@ -15,6 +15,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadExamples, loadModelConfig, type ScenarioConfig } from '@ephenv/core';
 import { buildK6Invocation, findK6, readK6Summary, resolveScenario, runEmbedded, type TrendSink } from '../src';
+import { median, spread } from './spread';
 
 const { values } = parseArgs({
   options: { runs: { type: 'string', default: '3' }, model: { type: 'string', default: 'apps/iris-classifier' }, 'fast-duration': { type: 'string', default: '10s' } },
@@ -103,13 +104,6 @@ async function runEmbeddedEngine(url: string, scenario: ScenarioConfig, bodies: 
   const phases = { sending: phase('sending'), waiting: phase('waiting'), receiving: phase('receiving') };
   return { p50: d.p(0.5), p95: d.p(0.95), p99: d.p(0.99), phases, requests: d.count, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-const spread = (xs: number[], digits: number, unit = '') =>
-  `${median(xs).toFixed(digits)}${unit} (${Math.min(...xs).toFixed(digits)}-${Math.max(...xs).toFixed(digits)})`;
 
 async function main() {
   const config = loadModelConfig(workspaceRoot, projectRoot);

@@ -15,6 +15,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spread } from './spread';
 
 const BODY = JSON.stringify({ instances: [{ sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 }] });
 const TOKEN = 'bench-token';
@@ -44,13 +45,6 @@ interface EngineChildResult {
   retainedMb: number;
   p95Ms: number;
 }
-
-const median = (xs: number[]) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-const spread = (xs: number[]) => `${median(xs).toFixed(2)}x (${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)})`;
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -234,8 +228,8 @@ async function main(): Promise<void> {
       console.log(`  ratio embedded/wrk CPU per request: constant-vus ${(closedPerReq / wrkPerReq).toFixed(2)}x, constant-arrival-rate ${(openPerReq / wrkPerReq).toFixed(2)}x`);
     }
     console.log(
-      `ratio embedded/wrk CPU per request, median (min-max) of ${runs} run(s): constant-vus ${spread(closedRatios)}, ` +
-        `constant-arrival-rate ${spread(openRatios)} (target <= 2.5x)`,
+      `ratio embedded/wrk CPU per request, median (min-max) of ${runs} run(s): constant-vus ${spread(closedRatios, 2, 'x')}, ` +
+        `constant-arrival-rate ${spread(openRatios, 2, 'x')} (target <= 2.5x)`,
     );
 
     const { code, stdout } = await run(process.execPath, [...process.execArgv, '--expose-gc', __filename, '--memory-child']);

@@ -21,10 +21,10 @@ export class HttpTarget {
   /** The full request URL, also the `name`/`url` tag of every sample. */
   readonly url: string;
   private readonly origin: string;
-  private readonly connector: ReturnType<typeof buildConnector>;
-  private readonly clients: Client[] = [];
-  /** Iterations each VU has started: k6's `__ITER`. */
-  private readonly iterations: number[] = [];
+  /** Every VU's Client is built with these: one connection, timed by the connector below. */
+  private readonly clientOptions: Client.Options;
+  /** Per VU: its connection and the iterations it has started (k6's `__ITER`). */
+  private readonly vus: Array<{ client: Client; iterations: number }> = [];
   private readonly requests: Dispatcher.DispatchOptions[];
   private readonly live = new Set<Socket>();
   private closedSent = 0;
@@ -39,7 +39,6 @@ export class HttpTarget {
     const path = `${base.pathname.replace(/\/+$/, '')}/invocations`;
     this.origin = base.origin;
     this.url = `${base.origin}${path}`;
-    this.connector = buildConnector({ timeout: 10_000 });
     this.requests = bodies.map((body) => ({
       origin: base.origin,
       path,
@@ -47,13 +46,8 @@ export class HttpTarget {
       body,
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'user-agent': 'ephenv-benchmark' },
     }));
-  }
-
-  /** VU `vu`'s connection: one undici Client, connecting on its first request. */
-  private client(vu: number): Client {
-    const existing = this.clients[vu];
-    if (existing) return existing;
-    const client = new Client(this.origin, {
+    const connector = buildConnector({ timeout: 10_000 });
+    this.clientOptions = {
       pipelining: 1,
       keepAliveTimeout: 60_000,
       // k6's default request timeout: a request without an answer after 60s fails (status 0).
@@ -62,7 +56,7 @@ export class HttpTarget {
       connect: (options, callback) => {
         const startedAt = performance.now();
         let tcpAt = 0;
-        const socket = this.connector(options, (err, connected) => {
+        const socket = connector(options, (err, connected) => {
           if (err) return callback(err, null);
           const readyAt = performance.now();
           this.track(connected!);
@@ -78,9 +72,7 @@ export class HttpTarget {
         // 'connect' event splits TCP from TLS. Without it, TLS time would count as connecting.
         (socket as unknown as Socket | undefined)?.once?.('connect', () => (tcpAt = performance.now()));
       },
-    });
-    this.clients[vu] = client;
-    return client;
+    };
   }
 
   private track(socket: Socket): void {
@@ -102,11 +94,13 @@ export class HttpTarget {
     return fresh;
   }
 
-  /** VU `vu` sends its next example on its own connection; the handler receives the response. */
+  /**
+   * VU `vu` sends its next example on its own connection (an undici Client made on the VU's first
+   * request, connecting then); the handler receives the response.
+   */
   send(vu: number, handler: Dispatcher.DispatchHandler): void {
-    const iteration = this.iterations[vu] ?? 0;
-    this.iterations[vu] = iteration + 1;
-    this.client(vu).dispatch(this.requests[iteration % this.requests.length], handler);
+    const state = (this.vus[vu] ??= { client: new Client(this.origin, this.clientOptions), iterations: 0 });
+    state.client.dispatch(this.requests[state.iterations++ % this.requests.length], handler);
   }
 
   bytesSent(): number {
@@ -123,6 +117,6 @@ export class HttpTarget {
 
   /** Closes every connection; requests still in flight fail (they are interrupted iterations). */
   async destroy(): Promise<void> {
-    await Promise.all(this.clients.map((client) => client.destroy()));
+    await Promise.all(this.vus.map(({ client }) => client.destroy()));
   }
 }

@@ -5,6 +5,7 @@ import type { ScenarioPlan } from '../scenario';
 import { arrivalSchedule } from '../schedule';
 import { evaluateThresholds, type MetricThresholds } from '../thresholds/thresholds';
 import type { TimelineRecorder } from '../timeline';
+import { FreeVUs } from './free-vus';
 import { HttpTarget, type ConnectionTiming } from './http-target';
 import { startWarmUpTarget, WARM_UP_PLAN } from './warm-up';
 
@@ -176,12 +177,8 @@ class EmbeddedRun {
 
   private t0 = 0;
   private startedAt = new Date();
-  /**
-   * VUs waiting for an iteration, longest-waiting first: k6's VUs wait on one Go channel, whose
-   * receivers are served in order, so an arrival-rate run cycles through all its VUs and their
-   * connections (a pool would keep reusing the first free connection).
-   */
-  private readonly free: number[] = [];
+  /** VUs waiting for an arrival-rate iteration (constant-vus VUs loop and never wait). */
+  private readonly free: FreeVUs;
   private busy = 0;
   private allocated = 0;
   private allocating = false;
@@ -200,6 +197,7 @@ class EmbeddedRun {
   constructor(private readonly options: EmbeddedRunOptions) {
     this.plan = options.plan;
     this.maxVUs = this.plan.executor === 'constant-vus' ? this.plan.vus : this.plan.maxVUs;
+    this.free = new FreeVUs(this.plan.executor === 'constant-vus' ? 0 : this.plan.preAllocatedVUs);
     this.target = new HttpTarget(options.url, options.token, options.bodies);
     for (const t of options.thresholds) {
       if (t.tags.length > 0) this.registry.addSubmetric(t.name, t.metric, t.tags);
@@ -252,7 +250,6 @@ class EmbeddedRun {
         this.after(this.plan.durationMs, () => this.stop());
       } else {
         this.allocated = this.plan.preAllocatedVUs;
-        for (let vu = 0; vu < this.allocated; vu++) this.free.push(vu);
         this.sample();
         this.nextArrival = arrivalSchedule(this.plan);
         this.nextAt = this.nextArrival();
@@ -295,7 +292,7 @@ class EmbeddedRun {
    * dropped_iterations), and then one more VU is allocated in the background if maxVUs allows.
    */
   private arrive(scheduledAt: number): void {
-    const vu = this.free.shift();
+    const vu = this.free.take();
     if (vu !== undefined) {
       this.busy++;
       this.iterate(vu, scheduledAt);
@@ -307,7 +304,7 @@ class EmbeddedRun {
     setImmediate(() => {
       this.allocating = false;
       if (this.stopping) return;
-      this.free.push(this.allocated++);
+      this.free.giveBack(this.allocated++);
       this.m.vusMax.add(this.allocated);
     });
   }
@@ -370,7 +367,7 @@ class EmbeddedRun {
       return;
     }
     this.busy--;
-    this.free.push(vu);
+    this.free.giveBack(vu);
     if (this.stopping && this.busy === 0) this.finish();
   }
 
